@@ -1,0 +1,1 @@
+"""The RDF side (mapping, store, SHACL, ingest) and, next, the property-graph side."""

@@ -1,0 +1,39 @@
+"""Counts that tell an investigator what the store holds."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from rdflib import URIRef
+
+from graph.store import RDFStore
+from ontology import AG, StatementKind
+
+_COUNT_BY_CLASS = """
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?x a ?class } } GROUP BY ?class
+"""
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    documents: int
+    quads: int
+    actors: int
+    alleged_acts: int
+    statements: int
+    statements_by_kind: dict[str, int]
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def store_stats(store: RDFStore) -> StoreStats:
+    counts: dict[URIRef, int] = {cls: int(n) for cls, n in store.rows(store.query(_COUNT_BY_CLASS))}
+    return StoreStats(
+        documents=counts.get(AG.Document, 0),
+        quads=store.quad_count(),
+        actors=counts.get(AG.Actor, 0),
+        alleged_acts=counts.get(AG.AllegedAct, 0),
+        statements=counts.get(AG.Statement, 0),
+        statements_by_kind={kind.value: counts.get(kind.iri, 0) for kind in StatementKind},
+    )

@@ -1,0 +1,196 @@
+"""The RDF store: an rdflib `Dataset` on Oxigraph, persisted in the data directory.
+
+One named graph per document. Writes go straight to Oxigraph in whole-document
+transactions (N-Quads load for new documents, one SPARQL update for replacements), so a
+document is either entirely in the store or not at all; reads go through rdflib.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+from rdflib import Dataset, Literal, URIRef
+from rdflib.query import Result
+
+from graph.rdf import Triple, document_iri
+from loaders.errors import QueryError, StoreError
+from ontology import AG
+from ontology.namespace import PREFIXES
+
+RDF_DIR = "rdf"
+EXPORT_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
+
+
+class RDFStore:
+    """A persistent (or, with no path, in-memory) dataset of document graphs."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.dataset = Dataset(store="Oxigraph", default_union=True)
+        if path is not None:
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+                self.dataset.open(str(path))
+            except OSError as exc:
+                raise StoreError(_open_failure(path, exc)) from None
+        self._ox: ox.Store = self.dataset.store._inner  # type: ignore[attr-defined]
+        for prefix, namespace in PREFIXES.items():
+            self.dataset.bind(prefix, namespace, override=True)
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path) -> RDFStore:
+        return cls(data_dir / RDF_DIR)
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._ox.flush()
+        self.dataset.close()
+
+    def __enter__(self) -> RDFStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # writing ---------------------------------------------------------------------------
+
+    def write_documents(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> None:
+        """Put each graph in the store, replacing any earlier version of it atomically."""
+        fresh = [(g, ts) for g, ts in graphs if not self.has_graph(g)]
+        replaced = [(g, ts) for g, ts in graphs if self.has_graph(g)]
+        try:
+            if fresh:
+                self._ox.load(_nquads(fresh), format=ox.RdfFormat.N_QUADS)
+            if replaced:
+                self._ox.update(_replace_update(replaced))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"could not write to the RDF store: {exc}") from None
+
+    def remove_graph(self, graph: URIRef) -> bool:
+        """Withdraw one document's graph; False if there was none."""
+        if not self.has_graph(graph):
+            return False
+        self._ox.remove_graph(ox.NamedNode(str(graph)))
+        return True
+
+    # reading ---------------------------------------------------------------------------
+
+    def has_graph(self, graph: URIRef) -> bool:
+        return bool(self._ox.contains_named_graph(ox.NamedNode(str(graph))))
+
+    def document_graph(self, doc_id_or_iri: str) -> URIRef:
+        """The graph IRI for a document id or IRI, or `StoreError` if it is not stored."""
+        graph = URIRef(doc_id_or_iri) if ":" in doc_id_or_iri else document_iri(doc_id_or_iri)
+        if not self.has_graph(graph):
+            raise StoreError(f"no document {doc_id_or_iri!r} in the store")
+        return graph
+
+    def content_hash(self, graph: URIRef) -> str | None:
+        found = list(
+            self._ox.quads_for_pattern(
+                ox.NamedNode(str(graph)),
+                ox.NamedNode(str(AG.contentHash)),
+                None,
+                ox.NamedNode(str(graph)),
+            )
+        )
+        if not found or not isinstance(found[0].object, ox.Literal):
+            return None
+        return found[0].object.value
+
+    def quad_count(self) -> int:
+        return len(self._ox)
+
+    def document_ids(self) -> list[str]:
+        rows = self.query(
+            "SELECT ?id { GRAPH ?g { ?g a ag:Document ; dcterms:identifier ?id } } ORDER BY ?id"
+        )
+        return [str(row[0]) for row in self.rows(rows)]
+
+    @staticmethod
+    def rows(result: Result) -> list[tuple[Any, ...]]:
+        """A SELECT result's rows as plain tuples (rdflib types them loosely)."""
+        return [tuple(row) for row in result]  # type: ignore[arg-type]
+
+    def query(self, sparql: str) -> Result:
+        """Run a SPARQL query over the union of all document graphs."""
+        try:
+            return self.dataset.query(sparql)
+        except (SyntaxError, ValueError, RuntimeError, NotImplementedError) as exc:
+            raise QueryError(f"SPARQL query failed: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"the RDF store could not answer: {exc}") from None
+
+    def export(self, output: IO[bytes], format: str, graph: URIRef | None = None) -> None:
+        """Serialise the dataset, or one document's graph, with Oxigraph's writers.
+
+        Triple formats (Turtle, N-Triples) of the whole dataset get the union of all graphs.
+        """
+        rdf_format = EXPORT_FORMATS[format]
+        prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE) else None
+        if graph is not None:
+            source = ox.NamedNode(str(graph))
+            self._ox.dump(output, format=rdf_format, from_graph=source, prefixes=prefixes)
+        elif rdf_format.supports_datasets:
+            self._ox.dump(output, format=rdf_format, prefixes=prefixes)
+        else:
+            triples = self._ox.query(_UNION)
+            assert isinstance(triples, ox.QueryTriples)
+            triples.serialize(output, format=rdf_format)
+
+
+def _open_failure(path: Path, exc: OSError) -> str:
+    if "lock" in str(exc).lower():
+        return (
+            f"the data directory {path.parent} is in use by another allegraph process "
+            "(stop it, or use another --data directory)"
+        )
+    return f"cannot open the RDF store in {path}: {exc}"
+
+
+def _term(node: object) -> str:
+    """N-Triples form of an rdflib term (also valid inside SPARQL INSERT DATA)."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        lexical = (
+            str(node)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+        if node.language:
+            return f'"{lexical}"@{node.language}'
+        if node.datatype:
+            return f'"{lexical}"^^<{node.datatype}>'
+        return f'"{lexical}"'
+    raise TypeError(f"allegraph writes no blank nodes, got {node!r}")
+
+
+def _nquads(graphs: Iterable[tuple[URIRef, Sequence[Triple]]]) -> str:
+    lines: list[str] = []
+    for graph, triples in graphs:
+        g = _term(graph)
+        lines.extend(f"{_term(s)} {_term(p)} {_term(o)} {g} .\n" for s, p, o in triples)
+    return "".join(lines)
+
+
+def _replace_update(graphs: Iterable[tuple[URIRef, Sequence[Triple]]]) -> str:
+    """One SPARQL update (one transaction) that drops and re-inserts each graph."""
+    operations = []
+    for graph, triples in graphs:
+        g = _term(graph)
+        body = " .\n".join(f"{_term(s)} {_term(p)} {_term(o)}" for s, p, o in triples)
+        operations.append(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
+    return " ;\n".join(operations)

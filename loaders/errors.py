@@ -1,0 +1,69 @@
+"""The one exception hierarchy of allegraph.
+
+It lives at the bottom of the one-way flow (loaders → graph → api/viz) so every layer can
+raise from it; the CLI maps it to exit codes once, the API to problem documents once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class AllegraphError(Exception):
+    """Anything allegraph refuses or cannot do, with a message meant for a person."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where (``line 12, column 3`` or a JSON pointer) and why."""
+
+    place: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.reason}" if self.place else self.reason
+
+
+class InputError(AllegraphError):
+    """A file (or uploaded body) that cannot be ingested; lists every problem found in it."""
+
+    exit_code = 2
+
+    def __init__(self, source: str | Path, problems: list[Problem]) -> None:
+        self.source = str(source)
+        self.problems = problems
+        super().__init__(self.describe())
+
+    @classmethod
+    def single(cls, source: str | Path, reason: str, place: str = "") -> InputError:
+        return cls(source, [Problem(place, reason)])
+
+    def describe(self, limit: int = 20) -> str:
+        lines = [
+            f"{self.source}: {p}" if p.place else f"{self.source}: {p.reason}"
+            for p in self.problems[:limit]
+        ]
+        if len(self.problems) > limit:
+            lines.append(f"{self.source}: … and {len(self.problems) - limit} more problems")
+        return "\n".join(lines)
+
+
+class UsageError(AllegraphError):
+    """A command or request that is well-formed but asks for something that does not exist."""
+
+    exit_code = 2
+
+
+class StoreError(AllegraphError):
+    """The RDF store could not be opened, read or written."""
+
+    exit_code = 3
+
+
+class QueryError(AllegraphError):
+    """A query that does not parse or cannot be evaluated; the message is the engine's."""
+
+    exit_code = 2

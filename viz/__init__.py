@@ -1,0 +1,1 @@
+"""Network pictures of who accused whom (pyvis); arrives with the property-graph sync."""
