@@ -17,8 +17,8 @@ from rdflib.query import Result
 
 from graph.rdf import Triple, document_iri
 from loaders.errors import QueryError, StoreError
-from ontology import AG
-from ontology.namespace import PREFIXES
+from ontology import AG, ONTOLOGY_TTL
+from ontology.namespace import ONTOLOGY_IRI, PREFIXES
 
 RDF_DIR = "rdf"
 EXPORT_FORMATS = {
@@ -46,6 +46,23 @@ class RDFStore:
         self._ox: ox.Store = self.dataset.store._inner  # type: ignore[attr-defined]
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace, override=True)
+        self._ensure_ontology()
+
+    def _ensure_ontology(self) -> None:
+        """Keep the ontology in its own named graph, so queries can use its labels and
+        class hierarchy; reloaded only when `allegraph.ttl` has changed."""
+        graph = ox.NamedNode(str(ONTOLOGY_IRI))
+        wanted = {
+            ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in ox.parse(path=ONTOLOGY_TTL, format=ox.RdfFormat.TURTLE)
+        }
+        if set(self._ox.quads_for_pattern(None, None, None, graph)) == wanted:
+            return
+        try:
+            self._ox.remove_graph(graph)
+            self._ox.extend(wanted)
+        except OSError as exc:
+            raise StoreError(f"could not write the ontology into the RDF store: {exc}") from None
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> RDFStore:

@@ -1,0 +1,59 @@
+"""Fixtures that build real things: a data directory, a real Oxigraph store, the real CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph.ingest import ingest_paths
+from graph.store import RDFStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_YAML = ROOT / "examples" / "svr-nato-false-flag.yaml"
+SEED_TEXT = ROOT.parent / "shared" / "seeds" / "svr-nato-false-flag.txt"
+ALLEGRAPH = Path(sys.executable).parent / "allegraph"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[RDFStore]:
+    with RDFStore.in_data_dir(tmp_path / "data") as opened:
+        yield opened
+
+
+@pytest.fixture
+def seed_store(store: RDFStore) -> RDFStore:
+    report = ingest_paths(store, [SEED_YAML])
+    assert report.ok, [e.describe() for e in report.failed]
+    return store
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run the installed `allegraph` console script against a fresh data directory."""
+    data = tmp_path / "cli-data"
+
+    def run(*args: str, stdin: str | None = None) -> Run:
+        done = subprocess.run(
+            [str(ALLEGRAPH), "--data", str(data), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    run.data = data  # type: ignore[attr-defined]
+    return run

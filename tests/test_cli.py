@@ -1,0 +1,107 @@
+"""The `allegraph` command, run as a real process: outputs, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rdflib import Dataset
+
+from tests.conftest import SEED_YAML
+from tests.docs import minimal, write
+
+
+def test_ingest_then_sparql_json_answers_who_accused_whom(cli) -> None:  # type: ignore[no-untyped-def]
+    done = cli("ingest", str(SEED_YAML))
+    assert done.code == 0, done.stderr
+    assert "ingested 1 document(s)" in done.stdout
+    query = 'SELECT ?b WHERE { ?a rdfs:label "SVR" ; ag:accused/rdfs:label ?b }'
+    done = cli("query", "sparql", query, "--format", "json")
+    assert done.code == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert results["head"]["vars"] == ["b"]
+    accused = {row["b"]["value"] for row in results["results"]["bindings"]}
+    assert {"NATO", "Ukraine"} <= accused
+
+
+def test_query_from_file_and_csv(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(SEED_YAML))
+    done = cli("query", "sparql", "@docs/queries/who-accused-whom.rq", "--format", "csv")
+    assert done.code == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].strip() == "accuser,accused,act,date,modality,quote"
+    assert any(line.startswith("SVR,NATO,") for line in lines)
+
+
+def test_bad_file_is_refused_with_place_and_no_traceback(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = minimal()
+    data["statements"][0]["targets"] = ["otan"]
+    bad = write(tmp_path / "bad.yaml", data)
+    good = write(tmp_path / "good.json", minimal() | {"id": "good"})
+    done = cli("ingest", str(bad), str(good))
+    assert done.code == 2
+    assert "Traceback" not in done.stderr
+    assert f"{bad}: line " in done.stderr and "unknown entity 'otan'" in done.stderr
+    assert "ingested 1 document(s)" in done.stdout
+
+
+def test_ingest_report_json_lists_failures(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    done = cli("ingest", str(empty), "--report", "json")
+    assert done.code == 2
+    report = json.loads(done.stdout)
+    assert report["ingested"] == []
+    assert report["failed"][0]["file"] == str(empty)
+    assert "empty" in report["failed"][0]["problems"][0]["reason"]
+
+
+def test_malformed_query_is_a_clear_error(cli) -> None:  # type: ignore[no-untyped-def]
+    done = cli("query", "sparql", "SELECT WHERE {")
+    assert done.code == 2
+    assert done.stderr.startswith("error: SPARQL query failed")
+    assert "Traceback" not in done.stderr
+
+
+def test_export_round_trips_as_trig(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(SEED_YAML))
+    out = tmp_path / "all.trig"
+    done = cli("export", "--format", "trig", "-o", str(out))
+    assert done.code == 0, done.stderr
+    dataset = Dataset()
+    dataset.parse(out, format="trig")
+    stats = json.loads(cli("stats", "--format", "json").stdout)
+    assert len(dataset) == stats["quads"]
+    one = cli("export", "--format", "turtle", "--document", "svr-nato-false-flag")
+    assert one.code == 0 and "ag:Accusation" in one.stdout
+
+
+def test_remove_unknown_document_fails_and_known_one_goes(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(SEED_YAML))
+    missing = cli("remove", "no-such-doc")
+    assert missing.code != 0 and "no document 'no-such-doc'" in missing.stderr
+    assert cli("remove", "svr-nato-false-flag").code == 0
+    stats = json.loads(cli("stats", "--format", "json").stdout)
+    assert stats["documents"] == 0 and stats["statements"] == 0
+
+
+def test_stats_counts_the_seed(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(SEED_YAML))
+    stats = json.loads(cli("stats", "--format", "json").stdout)
+    assert stats["documents"] == 1
+    assert stats["statements_by_kind"]["accusation"] == 9
+    assert stats["statements_by_kind"]["denial"] == 2
+    assert stats["statements_by_kind"]["warning"] == 1
+
+
+def test_schema_describes_the_example(cli) -> None:  # type: ignore[no-untyped-def]
+    done = cli("schema")
+    schema = json.loads(done.stdout)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert {"id", "text", "entities", "statements"} <= set(schema["properties"])
+    assert "false-flag" in schema["$defs"]["Act"]["properties"]["types"]["items"]["enum"]
+
+
+def test_unknown_input_format_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+    done = cli("ingest", str(SEED_YAML), "--format", "docx")
+    assert done.code == 2 and "unknown format 'docx'" in done.stderr

@@ -1,0 +1,45 @@
+"""The RDF mapping mints stable IRIs and writes statements, shortcuts and evidence."""
+
+from __future__ import annotations
+
+from graph.rdf import actor_iri, document_iri, document_triples, name_key
+from loaders.model import Entity
+from loaders.validation import validate_document
+from ontology import AG, ActorKind, OA
+from ontology.namespace import RDF
+from tests.docs import TEXT, minimal
+
+
+def test_name_key_ignores_case_accents_and_punctuation() -> None:
+    assert name_key("Société Générale") == name_key("societe  GENERALE")
+    assert name_key("Jens Stoltenberg") == "jens-stoltenberg"
+    assert name_key("Мария Захарова") == name_key("мария захарова")
+    assert name_key("!!!").startswith("h-")
+
+
+def test_actor_iri_prefers_wikidata() -> None:
+    named = Entity(id="a", kind=ActorKind.State, name="Russia")
+    linked = Entity(id="b", kind=ActorKind.State, name="Russian Federation", wikidata="Q159")
+    assert actor_iri(named).endswith("/actor/russia")
+    assert actor_iri(linked).endswith("/actor/Q159")
+
+
+def test_mapping_is_deterministic_and_free_of_blank_nodes() -> None:
+    doc = validate_document("mem", minimal())
+    first, second = document_triples(doc), document_triples(doc)
+    assert first == second
+    assert len(set(first)) == len(first)
+    assert all(not str(term).startswith("_:") for triple in first for term in triple)
+
+
+def test_accusation_writes_statement_shortcut_and_evidence() -> None:
+    doc = validate_document("mem", minimal())
+    triples = set(document_triples(doc))
+    svr, nato = (actor_iri(e) for e in doc.entities)
+    assert (svr, AG.accused, nato) in triples
+    assert (nato, AG.denied, svr) in triples
+    selectors = {s for s, p, o in triples if p == RDF.type and o == OA.TextPositionSelector}
+    assert len(selectors) == 2 + 2  # two mentions, two statement quotes
+    starts = {int(o) for s, p, o in triples if p == OA.start}  # type: ignore[call-overload]
+    assert TEXT.index("this is a lie.") in starts
+    assert (document_iri("mini"), AG.mentions, svr) in triples
