@@ -43,11 +43,31 @@ def test_every_term_has_an_english_label_and_comment() -> None:
 
 
 def test_the_issue_core_terms_exist() -> None:
-    required = (
-        "Actor Statement Accusation Denial Warning Threat Claim Retraction AllegedAct Document "
-        "claimant target allegedAct respondsTo quote statedOn modality partOf speaksFor "
-        "accused denied warned threatened"
-    ).split()
+    required = [
+        "Actor",
+        "Statement",
+        "Accusation",
+        "Denial",
+        "Warning",
+        "Threat",
+        "Claim",
+        "Retraction",
+        "AllegedAct",
+        "Document",
+        "claimant",
+        "target",
+        "allegedAct",
+        "respondsTo",
+        "quote",
+        "statedOn",
+        "modality",
+        "partOf",
+        "speaksFor",
+        "accused",
+        "denied",
+        "warned",
+        "threatened",
+    ]
     defined = _defined_terms(load_ontology())
     assert {AG[name] for name in required} <= defined
 

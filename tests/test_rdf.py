@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.rdf import actor_iri, document_iri, document_triples, name_key
 from loaders.model import Entity
 from loaders.validation import validate_document
-from ontology import AG, ActorKind, OA
+from ontology import AG, OA, ActorKind
 from ontology.namespace import RDF
 from tests.docs import TEXT, minimal
 
