@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/allegraph --data $(DATA) ingest examples/
 	$(BIN)/allegraph --data $(DATA) stats
-	$(BIN)/allegraph --data $(DATA) query sparql "$$(cat docs/queries/who-accused-whom.rq)"
+	@echo "Who accused whom (docs/queries/who-accused-whom.rq):"
+	COLUMNS=$${COLUMNS:-140} $(BIN)/allegraph --data $(DATA) query sparql @docs/queries/who-accused-whom.rq
 
 lint: setup
 	$(BIN)/ruff format --check .
