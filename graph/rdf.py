@@ -149,19 +149,43 @@ class _DocumentMapper:
         """A W3C Web Annotation whose target is the exact span, by position and by quote."""
         assert span.start is not None and span.end is not None and span.text is not None
         target, position, quote_ = (URIRef(f"{iri}#{part}") for part in ("target", "pos", "quote"))
-        text = self.doc.text
-        yield iri, RDF.type, OA.Annotation
-        yield iri, OA.motivatedBy, motive
-        yield iri, OA.hasBody, body
-        yield iri, OA.hasTarget, target
-        yield target, RDF.type, OA.SpecificResource
-        yield target, OA.hasSource, self.iri
-        yield target, OA.hasSelector, position
-        yield target, OA.hasSelector, quote_
-        yield position, RDF.type, OA.TextPositionSelector
-        yield position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)
-        yield position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)
-        yield quote_, RDF.type, OA.TextQuoteSelector
-        yield quote_, OA.exact, Literal(span.text)
-        yield quote_, OA.prefix, Literal(text[max(0, span.start - _CONTEXT) : span.start])
-        yield quote_, OA.suffix, Literal(text[span.end : span.end + _CONTEXT])
+        text, a = self.doc.text, _TYPE
+        yield iri, a, _OA.Annotation
+        yield iri, _OA.motivatedBy, motive
+        yield iri, _OA.hasBody, body
+        yield iri, _OA.hasTarget, target
+        yield target, a, _OA.SpecificResource
+        yield target, _OA.hasSource, self.iri
+        yield target, _OA.hasSelector, position
+        yield target, _OA.hasSelector, quote_
+        yield position, a, _OA.TextPositionSelector
+        yield position, _OA.start, Literal(span.start, datatype=_OFFSET)
+        yield position, _OA.end, Literal(span.end, datatype=_OFFSET)
+        yield quote_, a, _OA.TextQuoteSelector
+        yield quote_, _OA.exact, Literal(span.text)
+        yield quote_, _OA.prefix, Literal(text[max(0, span.start - _CONTEXT) : span.start])
+        yield quote_, _OA.suffix, Literal(text[span.end : span.end + _CONTEXT])
+
+
+class _OA:
+    """Web Annotation terms resolved once: the mapping's hot path (a namespace attribute
+    lookup builds a new URIRef each time, a third of the mapping's run time)."""
+
+    Annotation, motivatedBy, hasBody, hasTarget = (
+        OA.Annotation,
+        OA.motivatedBy,
+        OA.hasBody,
+        OA.hasTarget,
+    )
+    SpecificResource, hasSource, hasSelector = OA.SpecificResource, OA.hasSource, OA.hasSelector
+    TextPositionSelector, start, end = OA.TextPositionSelector, OA.start, OA.end
+    TextQuoteSelector, exact, prefix, suffix = (
+        OA.TextQuoteSelector,
+        OA.exact,
+        OA.prefix,
+        OA.suffix,
+    )
+
+
+_TYPE = RDF.type
+_OFFSET = XSD.nonNegativeInteger

@@ -102,7 +102,11 @@ class AnnotatedDocument(Strict):
 
     id: Identifier
     title: str | None = None
-    url: str | None = Field(default=None, pattern=r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
+    url: str | None = Field(
+        default=None,
+        pattern=r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+$",
+        description='Absolute IRI of the source (no spaces, no <>"{}|\\^` characters).',
+    )
     publisher: str | None = None
     published: When | None = None
     language: str | None = Field(default=None, pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")

@@ -29,7 +29,7 @@ def test_query_from_file_and_csv(cli) -> None:  # type: ignore[no-untyped-def]
     done = cli("query", "sparql", "@docs/queries/who-accused-whom.rq", "--format", "csv")
     assert done.code == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].strip() == "accuser,accused,act,date,modality,quote"
+    assert lines[0].strip() == "accuser,accused,act,date,modality"
     assert any(line.startswith("SVR,NATO,") for line in lines)
 
 

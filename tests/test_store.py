@@ -1,0 +1,65 @@
+"""The store keeps each document whole: across reopening, and across a crash mid-load."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from graph.ingest import ingest_paths
+from graph.rdf import document_iri
+from graph.store import JOURNAL, RDFStore
+from tests.conftest import ROOT, SEED_YAML
+from tests.docs import minimal, write
+
+COUNT_PER_GRAPH = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } ?g a ag:Document }
+GROUP BY ?g"""
+
+
+def test_documents_persist_across_reopening(tmp_path: Path) -> None:
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert ingest_paths(store, [SEED_YAML]).ok
+        quads = store.quad_count()
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert store.quad_count() == quads
+        assert store.document_ids() == ["svr-nato-false-flag"]
+
+
+def test_a_graph_named_in_the_journal_is_rolled_back_on_open(tmp_path: Path) -> None:
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert ingest_paths(store, [SEED_YAML, write(tmp_path / "d.json", minimal())]).ok
+    # As if the process died after bulk-loading `mini` but before clearing the journal.
+    (tmp_path / JOURNAL).write_text(f"{document_iri('mini')}\n", encoding="utf-8")
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert store.document_ids() == ["svr-nato-false-flag"]
+    assert not (tmp_path / JOURNAL).exists()
+
+
+def test_killed_ingest_leaves_only_whole_documents(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seed = json.loads(json.dumps(__import__("yaml").safe_load(SEED_YAML.read_text()), default=str))
+    for i in range(400):
+        write(corpus / f"d{i:03}.json", seed | {"id": f"doc-{i:03}"})
+    with RDFStore.in_data_dir(tmp_path / "one") as store:
+        assert ingest_paths(store, [SEED_YAML]).ok
+        [(_, whole)] = store.rows(store.query(COUNT_PER_GRAPH))
+    data = tmp_path / "data"
+    script = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from api.cli import main; "
+        f"sys.argv = ['allegraph', '--data', {str(data)!r}, 'ingest', '--no-shacl', "
+        f"{str(corpus)!r}]; main()"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not (data / JOURNAL).exists() and time.monotonic() < deadline:
+        time.sleep(0.005)  # kill it while a bulk load is under way
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with RDFStore.in_data_dir(data) as store:
+        counts = [int(n) for _, n in store.rows(store.query(COUNT_PER_GRAPH))]
+    assert all(n == int(whole) for n in counts), sorted(set(counts))
+    assert len(counts) < 400
