@@ -105,3 +105,16 @@ def test_schema_describes_the_example(cli) -> None:  # type: ignore[no-untyped-d
 def test_unknown_input_format_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
     done = cli("ingest", str(SEED_YAML), "--format", "docx")
     assert done.code == 2 and "unknown format 'docx'" in done.stderr
+
+
+def test_the_printed_schema_accepts_the_seed_and_refuses_a_bad_kind(cli) -> None:  # type: ignore[no-untyped-def]
+    import jsonschema
+    import yaml
+
+    schema = json.loads(cli("schema").stdout)
+    seed = json.loads(
+        json.dumps(yaml.safe_load(SEED_YAML.read_text(encoding="utf-8")), default=str)
+    )
+    jsonschema.Draft202012Validator(schema).validate(seed)
+    seed["entities"][0]["kind"] = "Spy"
+    assert not jsonschema.Draft202012Validator(schema).is_valid(seed)

@@ -165,3 +165,48 @@ def test_remove_withdraws_exactly_one_document(seed_store: RDFStore, tmp_path: P
 def test_statement_dates_are_typed(seed_store: RDFStore) -> None:
     [(date,)] = seed_store.rows(seed_store.query("SELECT DISTINCT ?d WHERE { ?s ag:statedOn ?d }"))
     assert isinstance(date, Literal) and date.datatype == XSD.date
+
+
+def _bad_files(tmp_path: Path) -> dict[str, Path]:
+    def variant(name: str, change: object) -> Path:
+        data = minimal() | {"id": "svr-nato-false-flag"}  # each would replace the seed
+        change(data)  # type: ignore[operator]
+        return write(tmp_path / name, data)
+
+    raw = {
+        "malformed.json": b'{"id": "x", "text": }',
+        "malformed.yaml": b"id: x\ntext: [oops\n",
+        "latin1.yaml": b"id: x\ntext: caf\xe9\n",
+        "empty.json": b"",
+        "list.json": b"[]",
+    }
+    files = {name: tmp_path / name for name in raw}
+    for name, content in raw.items():
+        files[name].write_bytes(content)
+    files |= {
+        "unknown-ref.json": variant(
+            "unknown-ref.json", lambda d: d["statements"][0].update(claimant="x")
+        ),
+        "outside.json": variant(
+            "outside.json", lambda d: d["statements"][0].update(quote={"start": 0, "end": 999})
+        ),
+        "mismatch.json": variant(
+            "mismatch.json",
+            lambda d: d["statements"][0].update(quote={"start": 0, "end": 3, "text": "SVR"}),
+        ),
+        "kind.json": variant("kind.json", lambda d: d["entities"][0].update(kind="Spy")),
+        "missing.json": variant("missing.json", lambda d: d["entities"][0].pop("name")),
+        "date.json": variant("date.json", lambda d: d["statements"][0].update(date="15/03/22")),
+        "dup-id.json": variant("dup-id.json", lambda d: d["statements"][1].update(id="s1")),
+    }
+    return files
+
+
+def test_no_kind_of_bad_file_changes_the_store(seed_store: RDFStore, tmp_path: Path) -> None:
+    before = _dump(seed_store)
+    files = _bad_files(tmp_path)
+    report = ingest_paths(seed_store, list(files.values()), max_bytes=10_000)
+    assert report.ingested == []
+    assert sorted(Path(e.source).name for e in report.failed) == sorted(files)
+    assert all(e.problems and e.problems[0].reason for e in report.failed)
+    assert _dump(seed_store) == before
