@@ -188,4 +188,6 @@ class _OA:
 
 
 _TYPE = RDF.type
-_OFFSET = XSD.nonNegativeInteger
+# Offsets are xsd:integer, not the xsd:nonNegativeInteger of the Web Annotation vocabulary:
+# Oxigraph stores integer subtypes as xsd:integer, and a store must give back what it took.
+_OFFSET = XSD.integer

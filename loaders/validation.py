@@ -151,7 +151,9 @@ def _resolve_span(text: str, span: Span) -> list[str]:
     if span.end is None:
         assert span.text is not None
         span.end = span.start + len(span.text)
-    if not span.start < span.end <= len(text):
+    if span.end <= span.start:
+        return [f"span end {span.end} is not after its start {span.start}"]
+    if span.end > len(text):
         return [f"span {span.start}..{span.end} lies outside the text (length {len(text)})"]
     actual = text[span.start : span.end]
     if span.text is None:

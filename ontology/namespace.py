@@ -113,7 +113,6 @@ WD = Namespace("http://www.wikidata.org/entity/")
 # Prefixes bound in the store and in exports, so queries may use them without PREFIX lines.
 PREFIXES: dict[str, str] = {
     "ag": str(AG._NS),
-    "id": str(ID),
     "oa": str(OA),
     "prov": str(PROV),
     "schema": str(SCHEMA),

@@ -210,3 +210,17 @@ def test_no_kind_of_bad_file_changes_the_store(seed_store: RDFStore, tmp_path: P
     assert sorted(Path(e.source).name for e in report.failed) == sorted(files)
     assert all(e.problems and e.problems[0].reason for e in report.failed)
     assert _dump(seed_store) == before
+
+
+def test_what_the_store_gives_back_still_conforms_to_the_shapes(seed_store: RDFStore) -> None:
+    from pyshacl import validate
+    from rdflib import Dataset
+
+    from ontology import load_shapes
+
+    out = io.BytesIO()
+    seed_store.export(out, "nquads", document_iri("svr-nato-false-flag"))
+    dataset = Dataset()
+    dataset.parse(data=out.getvalue(), format="nquads")
+    conforms, _, text = validate(dataset, shacl_graph=load_shapes(), inference="none")
+    assert conforms, text
