@@ -41,7 +41,9 @@ def _pydantic_problems(exc: ValidationError, data: object, place_of: PlaceOf) ->
     for error in exc.errors(include_url=False):
         pointer = _existing_pointer(data, error["loc"])
         message = error["msg"]
-        if error["type"] == "extra_forbidden":
+        if error["type"] == "value_error":
+            message = str(error.get("ctx", {}).get("error", message))
+        elif error["type"] == "extra_forbidden":
             message = "unknown field (check its spelling)"
         elif error["type"] == "missing":
             pointer = json_pointer(error["loc"])
