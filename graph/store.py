@@ -10,15 +10,17 @@ opened (a crash mid-load) is removed again: it did not exist before the load beg
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
-from graph.rdf import Triple, document_iri
+from graph.network import insert_operation, prune_operation, release_operation
+from graph.ntriples import Graphs, nquads, term, triples_text
+from graph.rdf import document_iri
 from loaders.errors import QueryError, StoreError
 from ontology import AG, ONTOLOGY_TTL
 from ontology.namespace import ONTOLOGY_IRI, PREFIXES
@@ -64,6 +66,7 @@ class RDFStore:
         for line in journal.read_text(encoding="utf-8").splitlines():
             if line:
                 self._ox.remove_graph(ox.NamedNode(line))
+        self._ox.update(prune_operation())
         journal.unlink()
 
     def _ensure_ontology(self) -> None:
@@ -101,7 +104,7 @@ class RDFStore:
 
     # writing ---------------------------------------------------------------------------
 
-    def write_documents(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> None:
+    def write_documents(self, graphs: Graphs) -> None:
         """Put each graph in the store, replacing any earlier version of it atomically."""
         fresh = [(g, ts) for g, ts in graphs if not self.has_graph(g)]
         replaced = [(g, ts) for g, ts in graphs if self.has_graph(g)]
@@ -109,29 +112,33 @@ class RDFStore:
             if fresh:
                 self._insert_new(fresh)
             if replaced:
-                self._ox.update(_replace_update(replaced))
+                self._ox.update(" ;\n".join(_replace_operations(replaced)))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"could not write to the RDF store: {exc}") from None
 
-    def _insert_new(self, graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> None:
+    def _insert_new(self, graphs: Graphs) -> None:
         # Lenient parsing skips IRI validation: every IRI was minted from checked ids.
-        quads = _nquads(graphs)
+        quads = nquads(graphs)
+        network = insert_operation(t for _, triples in graphs for t in triples)
         journal = self._journal
         if journal is None:
             self._ox.load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
-            return
-        with journal.open("w", encoding="utf-8") as handle:
-            handle.writelines(f"{graph}\n" for graph, _ in graphs)
-            handle.flush()
-            os.fsync(handle.fileno())
-        self._ox.bulk_load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
-        journal.unlink()
+        else:
+            with journal.open("w", encoding="utf-8") as handle:
+                handle.writelines(f"{graph}\n" for graph, _ in graphs)
+                handle.flush()
+                os.fsync(handle.fileno())
+            self._ox.bulk_load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
+        if network:
+            self._ox.update(network)
+        if journal is not None:
+            journal.unlink()
 
     def remove_graph(self, graph: URIRef) -> bool:
-        """Withdraw one document's graph; False if there was none."""
+        """Withdraw one document's graph (and what only it said); False if there was none."""
         if not self.has_graph(graph):
             return False
-        self._ox.remove_graph(ox.NamedNode(str(graph)))
+        self._ox.update(f"{release_operation(graph)} ;\nDROP GRAPH {term(graph)}")
         return True
 
     # reading ---------------------------------------------------------------------------
@@ -209,39 +216,12 @@ def _open_failure(path: Path, exc: OSError) -> str:
     return f"cannot open the RDF store in {path}: {exc}"
 
 
-def _term(node: object) -> str:
-    """N-Triples form of an rdflib term (also valid inside SPARQL INSERT DATA)."""
-    if isinstance(node, URIRef):
-        return f"<{node}>"
-    if isinstance(node, Literal):
-        lexical = (
-            str(node)
-            .replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-        if node.language:
-            return f'"{lexical}"@{node.language}'
-        if node.datatype:
-            return f'"{lexical}"^^<{node.datatype}>'
-        return f'"{lexical}"'
-    raise TypeError(f"allegraph writes no blank nodes, got {node!r}")
-
-
-def _nquads(graphs: Iterable[tuple[URIRef, Sequence[Triple]]]) -> str:
-    lines: list[str] = []
+def _replace_operations(graphs: Graphs) -> Iterator[str]:
+    """Update operations that swap each graph for its new version, network included."""
     for graph, triples in graphs:
-        g = _term(graph)
-        lines.extend(f"{_term(s)} {_term(p)} {_term(o)} {g} .\n" for s, p, o in triples)
-    return "".join(lines)
-
-
-def _replace_update(graphs: Iterable[tuple[URIRef, Sequence[Triple]]]) -> str:
-    """One SPARQL update (one transaction) that drops and re-inserts each graph."""
-    operations = []
-    for graph, triples in graphs:
-        g = _term(graph)
-        body = " .\n".join(f"{_term(s)} {_term(p)} {_term(o)}" for s, p, o in triples)
-        operations.append(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
-    return " ;\n".join(operations)
+        yield release_operation(graph)
+        yield f"DROP SILENT GRAPH {term(graph)}"
+        yield f"INSERT DATA {{ GRAPH {term(graph)} {{\n{triples_text(triples)}}} }}"
+        network = insert_operation(triples)
+        if network:
+            yield network

@@ -71,7 +71,7 @@ def test_export_round_trips_as_trig(cli, tmp_path: Path) -> None:  # type: ignor
     dataset = Dataset()
     dataset.parse(out, format="trig")
     stats = json.loads(cli("stats", "--format", "json").stdout)
-    assert len(dataset) == stats["quads"]
+    assert sum(1 for _ in dataset.quads((None, None, None, None))) == stats["quads"]
     one = cli("export", "--format", "turtle", "--document", "svr-nato-false-flag")
     assert one.code == 0 and "ag:Accusation" in one.stdout
 

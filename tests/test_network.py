@@ -1,0 +1,67 @@
+"""The actor network graph always equals the actor-to-actor triples of the documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.ingest import ingest_paths
+from graph.network import NETWORK_GRAPH, network_predicates
+from graph.rdf import document_iri
+from graph.store import JOURNAL, RDFStore
+from tests.conftest import SEED_YAML
+from tests.docs import minimal, write
+
+VALUES = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(network_predicates())) + " }"
+
+
+def network(store: RDFStore) -> set[tuple[str, ...]]:
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{NETWORK_GRAPH}> {{ ?s ?p ?o }} }}")
+    return {tuple(map(str, row)) for row in store.rows(rows)}
+
+
+def derived(store: RDFStore) -> set[tuple[str, ...]]:
+    rows = store.query(
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {VALUES} GRAPH ?g {{ ?g a ag:Document . ?s ?p ?o }} }}"
+    )
+    return {tuple(map(str, row)) for row in store.rows(rows)}
+
+
+def test_network_holds_each_actor_edge_of_the_documents(seed_store: RDFStore) -> None:
+    edges = network(seed_store)
+    assert edges == derived(seed_store)
+    assert len(edges) >= 12  # accusations, denials, the warning, part-of and speaks-for
+
+
+def test_an_edge_backed_by_two_documents_survives_the_removal_of_one(
+    store: RDFStore, tmp_path: Path
+) -> None:
+    first = write(tmp_path / "a.json", minimal() | {"id": "a"})
+    second = write(tmp_path / "b.json", minimal() | {"id": "b"})
+    assert ingest_paths(store, [first, second]).ok
+    both = network(store)
+    assert store.remove_graph(document_iri("a"))
+    assert network(store) == both == derived(store)
+    assert store.remove_graph(document_iri("b"))
+    assert network(store) == set() == derived(store)
+
+
+def test_replacing_a_document_drops_the_edges_it_no_longer_makes(
+    store: RDFStore, tmp_path: Path
+) -> None:
+    doc = minimal()
+    path = write(tmp_path / "d.json", doc)
+    assert ingest_paths(store, [path]).ok
+    doc["statements"] = doc["statements"][:1]  # the denial goes
+    write(path, doc)
+    assert ingest_paths(store, [path]).ok
+    assert network(store) == derived(store)
+    assert not any(p.endswith("#denied") for _, p, _ in network(store))
+
+
+def test_recovery_from_an_interrupted_load_prunes_the_network(tmp_path: Path) -> None:
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert ingest_paths(store, [SEED_YAML, write(tmp_path / "d.json", minimal())]).ok
+    (tmp_path / JOURNAL).write_text(f"{document_iri('svr-nato-false-flag')}\n", encoding="utf-8")
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert store.document_ids() == ["mini"]
+        assert network(store) == derived(store) != set()
