@@ -15,7 +15,7 @@ from graph.store import RDFStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_YAML = ROOT / "examples" / "svr-nato-false-flag.yaml"
-SEED_TEXT = ROOT.parent / "shared" / "seeds" / "svr-nato-false-flag.txt"
+SEED_TEXT = ROOT / "examples" / "sources" / "svr-nato-false-flag.txt"  # the seed, as given
 ALLEGRAPH = Path(sys.executable).parent / "allegraph"
 
 

@@ -224,3 +224,9 @@ def test_what_the_store_gives_back_still_conforms_to_the_shapes(seed_store: RDFS
     dataset.parse(data=out.getvalue(), format="nquads")
     conforms, _, text = validate(dataset, shacl_graph=load_shapes(), inference="none")
     assert conforms, text
+
+
+def test_the_example_carries_the_seed_article_unchanged() -> None:
+    from loaders import load_document
+
+    assert load_document(SEED_YAML).text == SEED_TEXT.read_text(encoding="utf-8")
