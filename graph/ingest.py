@@ -13,7 +13,8 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from graph.rdf import Triple, document_iri, document_triples
+from graph.ntriples import Triple
+from graph.rdf import document_iri, document_triples
 from graph.shacl import shacl_problems
 from graph.store import RDFStore
 from loaders import DEFAULT_MAX_BYTES, load_document

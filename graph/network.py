@@ -15,8 +15,7 @@ from functools import cache
 
 from rdflib import URIRef
 
-from graph.ntriples import term, triples_text
-from graph.rdf import Triple
+from graph.ntriples import Triple, term, triples_text
 from ontology import AG, ID, shortcut_properties
 
 NETWORK_GRAPH = ID["graph/network"]

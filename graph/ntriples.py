@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
-from graph.rdf import Triple
+Triple = tuple[URIRef, URIRef, Node]
 
 Graphs = Sequence[tuple[URIRef, Sequence[Triple]]]
 

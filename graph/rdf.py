@@ -14,13 +14,12 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
-from rdflib.term import Node
 
+from graph.ntriples import Triple, term
 from loaders.model import AnnotatedDocument, Entity, Span
 from ontology import AG, ID, OA, SCHEMA, WD, act_types
 from ontology.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-Triple = tuple[URIRef, URIRef, Node]
 _CONTEXT = 32  # characters of oa:prefix / oa:suffix around each quoted span
 
 
@@ -49,8 +48,13 @@ def content_hash(text: str) -> str:
 
 
 def document_triples(doc: AnnotatedDocument) -> list[Triple]:
-    """All triples of the document's named graph, each once (in a stable order)."""
-    return list(dict.fromkeys(_DocumentMapper(doc).triples()))
+    """All triples of the document's named graph, each once (in a stable order), ending
+    with the graph hash that lets a sync tell whether anything in it changed."""
+    triples = list(dict.fromkeys(_DocumentMapper(doc).triples()))
+    lines = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples)
+    digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    triples.append((document_iri(doc.id), AG.graphHash, Literal(digest)))
+    return triples
 
 
 class _DocumentMapper:

@@ -8,7 +8,7 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from graph.rdf import Triple
+from graph.ntriples import Triple
 from loaders.errors import Problem
 from ontology import load_shapes
 

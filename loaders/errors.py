@@ -63,6 +63,12 @@ class StoreError(AllegraphError):
     exit_code = 3
 
 
+class BackendError(AllegraphError):
+    """The graph database could not be started, reached, read or written."""
+
+    exit_code = 3
+
+
 class QueryError(AllegraphError):
     """A query that does not parse or cannot be evaluated; the message is the engine's."""
 

@@ -99,6 +99,7 @@ class AG(DefinedNamespace):
     # documents
     Document: URIRef
     contentHash: URIRef
+    graphHash: URIRef
     text: URIRef
     mentions: URIRef
 
