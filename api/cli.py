@@ -26,6 +26,7 @@ from graph.store import EXPORT_FORMATS, RDFStore
 from loaders import DEFAULT_MAX_BYTES, FORMATS, discover
 from loaders.errors import AllegraphError, UsageError
 from loaders.schema import document_schema
+from ontology import act_types
 
 app = typer.Typer(
     help="allegraph: trace allegations — who accused whom, of what, and who denied it.",
@@ -241,6 +242,198 @@ def _short(names: Any, value: Any) -> str:
         compact: str = names.normalizeUri(value)
         return compact
     return str(value)
+
+
+# property graph ------------------------------------------------------------------------
+
+BackendOption = Annotated[
+    str | None,
+    typer.Option("--backend", help="falkordb (embedded default) or neo4j (ALLEGRAPH_NEO4J_URI)."),
+]
+
+
+@contextmanager
+def _graph(ctx: typer.Context, backend: str | None) -> Iterator[tuple[RDFStore, Any]]:
+    from graph.backend import open_backend
+
+    with _store(ctx) as store:
+        opened = open_backend(backend, ctx.obj)
+        try:
+            yield store, opened
+        finally:
+            opened.close()
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    backend: BackendOption = None,
+    full: Annotated[bool, typer.Option(help="Rebuild the whole graph from the RDF store.")] = False,
+    verify: Annotated[bool, typer.Option(help="Compare label and type counts afterwards.")] = False,
+) -> None:
+    """Bring the Cypher database in line with the RDF store (only what changed)."""
+    from graph.sync import sync_documents
+    from graph.verify import differences
+
+    with _graph(ctx, backend) as (store, graph), _progress(1, quiet=False) as _:
+        report = sync_documents(store, graph, full=full)
+        problems = differences(store, graph) if verify else []
+    rate = report.elements / report.seconds if report.seconds else 0.0
+    out.print(
+        f"synced {report.added} added, {report.changed} changed, {report.removed} removed "
+        f"document(s): {report.nodes:,} nodes, {report.edges:,} edges in "
+        f"{report.seconds:.2f} s ({rate:,.0f} elements/s)"
+    )
+    if verify:
+        if problems:
+            err.print("[bold red]the graph differs from the RDF store:[/]")
+            for line in problems:
+                err.print(line, markup=False)
+            raise typer.Exit(4)
+        out.print("verified: every label and relationship count matches the RDF store")
+
+
+class Engine(StrEnum):
+    cypher = "cypher"
+    sparql = "sparql"
+
+
+EngineOption = Annotated[Engine, typer.Option(help="Answer with Cypher (synced first) or SPARQL.")]
+
+
+@app.command()
+def chains(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="FROM", help="Actor IRI, id, name or alias.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Actor IRI, id, name or alias.")],
+    max_hops: Annotated[int, typer.Option(min=1, max=8, help="Longest chain.")] = 4,
+    kinds: Annotated[
+        str, typer.Option(help="Statement kinds to follow, comma-separated.")
+    ] = "accusation",
+    engine: EngineOption = Engine.cypher,
+    backend: BackendOption = None,
+    format: Annotated[Output, typer.Option(help="table or json.")] = Output.table,
+) -> None:
+    """Who-accused-whom chains from one actor to another, shortest first."""
+    from graph import queries
+    from graph.actors import resolve_actor
+
+    wanted = [k.strip() for k in kinds.split(",") if k.strip()]
+    unknown = [k for k in wanted if k not in queries.SHORTCUT_KINDS]
+    if unknown:
+        raise UsageError(f"unknown kind {unknown[0]!r}; known: {', '.join(queries.SHORTCUT_KINDS)}")
+    with _answering(ctx, engine, backend) as (store, graph):
+        a, b = resolve_actor(store, source), resolve_actor(store, target)
+        if graph is None:
+            paths = queries.chains_sparql(store, a, b, max_hops, wanted)
+        else:
+            paths = queries.chains_cypher(graph, a, b, max_hops, wanted)
+        names = _actor_names(store)
+    if format == Output.json:
+        _print_json([{"hops": len(p) - 1, "actors": list(p)} for p in paths])
+        return
+    for path in paths:
+        out.print(" → ".join(names.get(iri, iri) for iri in path), markup=False)
+    err.print(f"{len(paths)} chain(s)")
+
+
+@app.command()
+def mirrors(
+    ctx: typer.Context,
+    same_act_type: Annotated[
+        bool, typer.Option(help="Only accusations of the same act type.")
+    ] = True,
+    roll_up: Annotated[
+        bool, typer.Option(help="Roll actors up through part-of / speaks-for.")
+    ] = True,
+    engine: EngineOption = Engine.cypher,
+    backend: BackendOption = None,
+    format: Annotated[Output, typer.Option(help="table or json.")] = Output.table,
+) -> None:
+    """Mirror accusations: A accused B and B accused A."""
+    from graph import queries
+
+    with _answering(ctx, engine, backend) as (store, graph):
+        if graph is None:
+            found = queries.mirrors_sparql(store, same_act_type, roll_up)
+        else:
+            found = queries.mirrors_cypher(graph, same_act_type, roll_up)
+        names = _actor_names(store)
+    if format == Output.json:
+        _print_json([{"a": m.a, "b": m.b, "act_type": m.act_type} for m in found])
+        return
+    notations = {str(iri): notation for notation, iri in act_types().items()}
+    table = Table("side", "and side", "accuse each other of")
+    for m in found:
+        act = notations.get(m.act_type, m.act_type) if m.act_type else "(any act)"
+        table.add_row(names.get(m.a, m.a), names.get(m.b, m.b), act)
+    out.print(table)
+
+
+@contextmanager
+def _answering(ctx: typer.Context, engine: Engine, backend: str | None) -> Iterator[Any]:
+    """The store, and for Cypher a graph brought up to date first (a no-op when it is)."""
+    if engine == Engine.sparql:
+        with _store(ctx) as store:
+            yield store, None
+        return
+    from graph.sync import sync_documents
+
+    with _graph(ctx, backend) as (store, graph):
+        sync_documents(store, graph)
+        yield store, graph
+
+
+def _actor_names(store: RDFStore) -> dict[str, str]:
+    rows = store.query(
+        "SELECT ?a (MIN(?n) AS ?name) WHERE { ?a a ag:Actor ; rdfs:label ?n } GROUP BY ?a"
+    )
+    return {str(a): str(n) for a, n in store.rows(rows)}
+
+
+@query_app.command("cypher")
+def query_cypher(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Cypher text, @FILE, or - for stdin.")],
+    backend: BackendOption = None,
+    format: Annotated[
+        Output, typer.Option(help="table, json (list of row objects), csv.")
+    ] = Output.table,
+    timeout_ms: Annotated[int, typer.Option(help="Give up after this many milliseconds.")] = 30_000,
+) -> None:
+    """Run a read-only Cypher query (the database refuses writes) on the synced graph."""
+    with _graph(ctx, backend) as (_, graph):
+        rows = graph.read(_read_query(query), {}, timeout_ms)
+    if format == Output.json:
+        _print_json(rows)
+    elif format == Output.csv:
+        _print_csv(rows)
+    else:
+        table = Table(*(rows[0].keys() if rows else []))
+        for row in rows:
+            table.add_row(
+                *(
+                    json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
+                    for v in row.values()
+                )
+            )
+        out.print(table)
+        err.print(f"{len(rows)} row(s)")
+
+
+def _print_csv(rows: list[dict[str, Any]]) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout)
+    if rows:
+        writer.writerow(rows[0].keys())
+    for row in rows:
+        writer.writerow(
+            v
+            if isinstance(v, str | int | float) or v is None
+            else json.dumps(v, ensure_ascii=False)
+            for v in row.values()
+        )
 
 
 # stats / schema / generate -------------------------------------------------------------

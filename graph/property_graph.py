@@ -1,0 +1,255 @@
+"""The RDF → property-graph mapping (docs/property-graph.md): rows for nodes and edges.
+
+rdf:type → labels (the ag: classes), IRIs → an `iri` property on `:Resource` nodes, datatype
+properties → properties (lists when multi-valued), object properties → relationships in
+UPPER_SNAKE. Statements also give the shortcut edges `ACCUSED`, `DENIED`, `WARNED`,
+`THREATENED` between actors, and each evidence span a `MENTIONED_IN` edge to its document.
+Reads go to Oxigraph directly: rdflib's per-row conversion costs more than the queries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from graph.network import NETWORK_GRAPH
+from ontology import AG, ID, OA, StatementKind, load_ontology
+from ontology.namespace import ONTOLOGY_IRI, RDF, RDFS, SKOS, XSD
+
+_AG, _ID = str(AG._NS), str(ID)
+_TYPE = ox.NamedNode(str(RDF.type))
+_INTEGERS = {str(XSD.integer), str(XSD.int), str(XSD.long), str(XSD.nonNegativeInteger)}
+_LABEL = str(RDFS.label)
+
+
+def local_name(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1]
+
+
+def relationship_type(predicate: str) -> str:
+    """`ag:allegedAct` → `ALLEGED_ACT`, `prov:wasDerivedFrom` → `WAS_DERIVED_FROM`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local_name(predicate)).upper()
+
+
+@dataclass
+class NodeRow:
+    iri: str
+    labels: tuple[str, ...]
+    props: dict[str, Any]
+    documents: list[str]
+
+    def as_param(self) -> dict[str, Any]:
+        return {
+            "iri": self.iri,
+            "props": {**self.props, "iri": self.iri},
+            "documents": self.documents,
+        }
+
+
+@dataclass
+class EdgeRow:
+    type: str
+    source: str
+    target: str
+    owner: str
+    documents: list[str]
+    props: dict[str, Any] = field(default_factory=dict)
+
+    def as_param(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "owner": self.owner,
+            "documents": self.documents,
+            "props": self.props,
+        }
+
+
+@dataclass
+class DocumentRows:
+    """Everything one document version contributes to the property graph."""
+
+    document: str
+    graph_hash: str
+    nodes: list[NodeRow] = field(default_factory=list)
+    edges: list[EdgeRow] = field(default_factory=list)
+
+
+@cache
+def _shortcut_predicates() -> frozenset[str]:
+    return frozenset(str(k.shortcut) for k in StatementKind if k.shortcut is not None)
+
+
+@cache
+def shortcut_types() -> dict[str, str]:
+    """Statement class IRI → shortcut relationship type (`ag:Accusation` → `ACCUSED`)."""
+    return {
+        str(k.iri): local_name(str(k.shortcut)).upper()
+        for k in StatementKind
+        if k.shortcut is not None
+    }
+
+
+@cache
+def ontology_nodes() -> tuple[NodeRow, ...]:
+    """Act-type concepts and modalities: the ontology's individuals that edges point to."""
+    graph = load_ontology()
+    rows = []
+    for cls, label in ((SKOS.Concept, "Concept"), (AG.Modality, "Modality")):
+        for subject in sorted(str(x) for x in graph.subjects(RDF.type, cls)):
+            props = {
+                local_name(str(p)): str(o)
+                for p, o in graph.predicate_objects(URIRef(subject))
+                if str(p) in (str(SKOS.prefLabel), str(SKOS.notation))
+            }
+            props["label"] = props.pop("prefLabel", local_name(subject))
+            rows.append(NodeRow(subject, (label,), props, []))
+    return tuple(rows)
+
+
+@cache
+def _ontology_node_iris() -> frozenset[str]:
+    return frozenset(row.iri for row in ontology_nodes())
+
+
+def _is_node(iri: str) -> bool:
+    """Objects that become relationships: minted instances and the ontology's individuals;
+    any other IRI (a Wikidata item, a source URL) stays a property value."""
+    return iri.startswith(_ID) or iri in _ontology_node_iris()
+
+
+def _value(term: Any) -> Any:
+    if isinstance(term, ox.Literal):
+        if term.datatype.value in _INTEGERS:
+            return int(term.value)
+        if term.datatype.value == str(XSD.boolean):
+            return term.value == "true"
+        return term.value
+    return term.value
+
+
+def _properties(pairs: Iterable[tuple[str, Any]]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """Labels and properties of a subject from its (predicate, object) pairs."""
+    labels: set[str] = set()
+    values: dict[str, set[Any]] = defaultdict(set)
+    for predicate, obj in pairs:
+        if predicate == _TYPE.value:
+            if obj.value.startswith(_AG):
+                labels.add(local_name(obj.value))
+        elif (isinstance(obj, ox.Literal) or not _is_node(obj.value)) and (
+            predicate not in _shortcut_predicates()
+        ):
+            values[local_name(predicate)].add(_value(obj))
+    props = {k: (next(iter(v)) if len(v) == 1 else sorted(v, key=str)) for k, v in values.items()}
+    return tuple(sorted(labels)), props
+
+
+def document_rows(store: ox.Store, document: str) -> DocumentRows:
+    """Rows for one document's current graph; shared actors get their union properties."""
+    graph = ox.NamedNode(document)
+    by_subject: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        named = quad.subject
+        assert isinstance(named, ox.NamedNode)  # allegraph writes no blank nodes
+        by_subject[named.value].append((quad.predicate.value, quad.object))
+    actors = [s for s in by_subject if s.startswith(_ID + "actor/")]
+    union = union_pairs(store, actors)
+    rows = DocumentRows(document, _graph_hash(by_subject[document]))
+    for subject, pairs in by_subject.items():
+        labels, props = _properties(union.get(subject, pairs))
+        if labels:
+            rows.nodes.append(NodeRow(subject, labels, props, [document]))
+            rows.edges.extend(_object_edges(subject, pairs, document))
+    rows.edges.extend(_shortcut_edges(by_subject, document))
+    rows.edges.extend(_mention_edges(by_subject, document))
+    for node in rows.nodes:
+        node.props.pop("graphHash", None)  # set last, once everything else is written
+    return rows
+
+
+def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, list[tuple[str, Any]]]:
+    """Distinct (predicate, object) pairs of each subject across all document graphs."""
+    if not subjects:
+        return {}
+    values = " ".join(f"<{s}>" for s in subjects)
+    skip = f"<{NETWORK_GRAPH}>, <{ONTOLOGY_IRI}>"
+    result = store.query(
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
+        f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g NOT IN ({skip})) }}"
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    found: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for solution in result:
+        found[solution["s"].value].append((solution["p"].value, solution["o"]))
+    return found
+
+
+def _graph_hash(pairs: list[tuple[str, Any]]) -> str:
+    return next((o.value for p, o in pairs if p == str(AG.graphHash)), "")
+
+
+def _object_edges(subject: str, pairs: list[tuple[str, Any]], document: str) -> Iterator[EdgeRow]:
+    for predicate, obj in pairs:
+        if (
+            isinstance(obj, ox.NamedNode)
+            and predicate != _TYPE.value
+            and predicate not in _shortcut_predicates()
+            and _is_node(obj.value)
+        ):
+            yield EdgeRow(relationship_type(predicate), subject, obj.value, subject, [document])
+
+
+def _one(pairs: list[tuple[str, Any]], predicate: Any) -> Any:
+    return next((o for p, o in pairs if p == str(predicate)), None)
+
+
+def _shortcut_edges(
+    by_subject: dict[str, list[tuple[str, Any]]], document: str
+) -> Iterator[EdgeRow]:
+    types = shortcut_types()
+    for subject, pairs in by_subject.items():
+        kinds = [types[o.value] for p, o in pairs if p == _TYPE.value and o.value in types]
+        claimant = _one(pairs, AG.claimant)
+        if not kinds or claimant is None:
+            continue
+        act = _one(pairs, AG.allegedAct)
+        props: dict[str, Any] = {"statement": subject}
+        for key, wanted in (("date", AG.statedOn), ("modality", AG.modality)):
+            found = _one(pairs, wanted)
+            if found is not None:
+                props[key] = _value(found) if key == "date" else local_name(found.value).lower()
+        if act is not None:
+            props["act"] = act.value
+            act_label = _one(by_subject.get(act.value, []), _LABEL)
+            if act_label is not None:
+                props["actLabel"] = act_label.value
+        for predicate, target in pairs:
+            if predicate == str(AG.target):
+                yield EdgeRow(kinds[0], claimant.value, target.value, subject, [document], props)
+
+
+def _mention_edges(
+    by_subject: dict[str, list[tuple[str, Any]]], document: str
+) -> Iterator[EdgeRow]:
+    for subject, pairs in by_subject.items():
+        if not any(p == _TYPE.value and o.value == str(OA.Annotation) for p, o in pairs):
+            continue
+        body, target = _one(pairs, OA.hasBody), _one(pairs, OA.hasTarget)
+        if body is None or target is None:
+            continue
+        props: dict[str, Any] = {}
+        for _, selector in (
+            (p, o) for p, o in by_subject.get(target.value, []) if p == str(OA.hasSelector)
+        ):
+            for predicate, value in by_subject.get(selector.value, []):
+                name = local_name(predicate)
+                if name in ("start", "end", "exact"):
+                    props[name] = _value(value)
+        yield EdgeRow("MENTIONED_IN", body.value, document, subject, [document], props)

@@ -1,0 +1,216 @@
+"""The investigator's questions, each in SPARQL (over the RDF store) and in Cypher (over the
+synced graph), returning the same answers in the same plain shapes, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graph import cypher
+from graph.backend import CypherBackend
+from graph.network import NETWORK_GRAPH
+from graph.store import RDFStore
+from ontology import AG, StatementKind
+from ontology.namespace import RDFS
+
+SHORTCUT_KINDS = {k.value: k for k in StatementKind if k.shortcut is not None}
+Path = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mirror:
+    a: str
+    b: str
+    act_type: str | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: str | None
+    statement: str
+    kind: str
+    claimant: str
+    targets: tuple[str, ...]
+    quote: str
+
+
+def _iri(value: str) -> str:
+    """An IRI checked by Oxigraph's parser, safe to write between angle brackets."""
+    return f"<{ox.NamedNode(value).value}>"
+
+
+def _kinds(kinds: Iterable[str] | None) -> list[StatementKind]:
+    return [SHORTCUT_KINDS[k] for k in (kinds or ["accusation"])]
+
+
+def _simple_paths(paths: Iterable[Iterable[str]]) -> list[Path]:
+    unique = {tuple(p) for p in paths if len(set(p)) == len(tuple(p))}
+    return sorted(unique, key=lambda p: (len(p), p))
+
+
+# chains ----------------------------------------------------------------------------------
+
+
+def chains_sparql(
+    store: RDFStore, source: str, target: str, max_hops: int, kinds: Iterable[str] | None = None
+) -> list[Path]:
+    predicates = " ".join(_iri(str(k.shortcut)) for k in _kinds(kinds))
+    found: list[Path] = []
+    for hops in range(1, max_hops + 1):
+        nodes = [_iri(source), *(f"?x{i}" for i in range(1, hops)), _iri(target)]
+        steps = " . ".join(f"{nodes[i]} ?p{i} {nodes[i + 1]}" for i in range(hops))
+        values = " ".join(f"VALUES ?p{i} {{ {predicates} }}" for i in range(hops))
+        middle = " ".join(nodes[1:-1]) or "?none"
+        query = (
+            f"SELECT DISTINCT {middle} WHERE {{ {values} "
+            f"GRAPH {_iri(str(NETWORK_GRAPH))} {{ {steps} }} }}"
+        )
+        for row in store.solutions(query):
+            middle_values = [row[f"x{i}"].value for i in range(1, hops)] if hops > 1 else []
+            found.append((source, *middle_values, target))
+    return _simple_paths(found)
+
+
+def chains_cypher(
+    backend: CypherBackend,
+    source: str,
+    target: str,
+    max_hops: int,
+    kinds: Iterable[str] | None = None,
+) -> list[Path]:
+    types = [str(k.shortcut).rsplit("#", 1)[1].upper() for k in _kinds(kinds)]
+    rows = backend.read(cypher.chains(max_hops, types), {"source": source, "target": target})
+    return _simple_paths(row["actors"] for row in rows)
+
+
+# mirrors ---------------------------------------------------------------------------------
+
+
+_UP = "(ag:partOf|ag:speaksFor)*"
+
+
+def mirrors_sparql(
+    store: RDFStore, same_act_type: bool = True, roll_up: bool = True
+) -> list[Mirror]:
+    act = "ag:allegedAct/ag:actType ?k ;" if same_act_type else ""
+    if roll_up:
+        sides = f"?c1 {_UP} ?x . ?t2 {_UP} ?x . ?c2 {_UP} ?y . ?t1 {_UP} ?y ."
+    else:
+        sides = "BIND (?c1 AS ?x) BIND (?c2 AS ?y) FILTER (?t2 = ?x && ?t1 = ?y)"
+    query = f"""
+    SELECT DISTINCT ?x ?y {"?k" if same_act_type else ""} WHERE {{
+      ?s1 a ag:Accusation ; {act} ag:claimant ?c1 ; ag:target ?t1 .
+      ?s2 a ag:Accusation ; {act} ag:claimant ?c2 ; ag:target ?t2 .
+      {sides}
+      ?x a ag:Actor . ?y a ag:Actor .
+      FILTER (STR(?x) < STR(?y))
+    }}"""
+    rows = store.solutions(query, _PREFIXES)
+    found = {
+        Mirror(r["x"].value, r["y"].value, r["k"].value if same_act_type else None) for r in rows
+    }
+    return sorted(found, key=lambda m: (m.a, m.b, m.act_type or ""))
+
+
+def mirrors_cypher(
+    backend: CypherBackend, same_act_type: bool = True, roll_up: bool = True
+) -> list[Mirror]:
+    rows = backend.read(cypher.mirrors(same_act_type, roll_up))
+    found = {Mirror(r["a"], r["b"], r["actType"]) for r in rows}
+    return sorted(found, key=lambda m: (m.a, m.b, m.act_type or ""))
+
+
+# neighbourhood ---------------------------------------------------------------------------
+
+_NETWORK = "ag:accused|ag:denied|ag:warned|ag:threatened|ag:partOf|ag:speaksFor"
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    actors: tuple[str, ...]
+    edges: tuple[tuple[str, str, str], ...]  # (source, shortcut or relation, target)
+
+
+def neighbourhood_sparql(store: RDFStore, actor: str, depth: int) -> Neighbourhood:
+    step = f"({_NETWORK}|^({_NETWORK}))?"
+    path = "/".join([step] * depth) if depth > 0 else "!(ag:none)?"
+    graph = _iri(str(NETWORK_GRAPH))
+    rows = store.solutions(
+        f"SELECT DISTINCT ?b WHERE {{ GRAPH {graph} {{ {_iri(actor)} {path} ?b }} }}", _PREFIXES
+    )
+    actors = sorted({actor, *(r["b"].value for r in rows)})
+    values = " ".join(_iri(a) for a in actors)
+    edges = store.solutions(
+        f"SELECT DISTINCT ?a ?p ?b WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "
+        f"GRAPH {graph} {{ ?a ?p ?b }} }}"
+    )
+    found = {(r["a"].value, _relation(r["p"].value), r["b"].value) for r in edges}
+    return Neighbourhood(tuple(actors), tuple(sorted(found)))
+
+
+def neighbourhood_cypher(backend: CypherBackend, actor: str, depth: int) -> Neighbourhood:
+    rows = backend.read(cypher.neighbourhood(depth), {"actor": actor})
+    actors = sorted({actor, *(r["actor"] for r in rows)})
+    edges = backend.read(cypher.NETWORK_EDGES, {"actors": actors})
+    found = {(r["source"], r["type"], r["target"]) for r in edges}
+    return Neighbourhood(tuple(actors), tuple(sorted(found)))
+
+
+def _relation(predicate: str) -> str:
+    """`ag:accused` → `ACCUSED`, `ag:partOf` → `PART_OF`: the Cypher relationship type."""
+    from graph.property_graph import relationship_type
+
+    return relationship_type(predicate)
+
+
+# timeline --------------------------------------------------------------------------------
+
+
+def timeline_sparql(store: RDFStore, actor: str) -> list[TimelineEntry]:
+    query = f"""
+    SELECT ?s ?date ?kind ?c ?quote (GROUP_CONCAT(STR(?t); separator=" ") AS ?targets) WHERE {{
+      {{ ?s ag:claimant {_iri(actor)} }} UNION {{ ?s ag:target {_iri(actor)} }}
+      ?s a ?kind ; ag:claimant ?c ; ag:quote ?quote .
+      ?kind rdfs:subClassOf ag:Statement .
+      OPTIONAL {{ ?s ag:statedOn ?date }}
+      OPTIONAL {{ ?s ag:target ?t }}
+    }} GROUP BY ?s ?date ?kind ?c ?quote"""
+    rows = store.solutions(query, {**_PREFIXES, "rdfs": str(RDFS)})
+    entries = {
+        TimelineEntry(
+            r["date"].value if r["date"] else None,
+            r["s"].value,
+            r["kind"].value.rsplit("#", 1)[1],
+            r["c"].value,
+            tuple(sorted(set(r["targets"].value.split()))),
+            r["quote"].value,
+        )
+        for r in rows
+    }
+    return _by_date(entries)
+
+
+def timeline_cypher(backend: CypherBackend, actor: str) -> list[TimelineEntry]:
+    rows = backend.read(cypher.TIMELINE, {"actor": actor})
+    entries = {
+        TimelineEntry(
+            r["date"],
+            r["statement"],
+            r["kind"],
+            r["claimant"],
+            tuple(sorted(set(r["targets"]))),
+            r["quote"],
+        )
+        for r in rows
+    }
+    return _by_date(entries)
+
+
+def _by_date(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+    return sorted(entries, key=lambda e: (e.date is None, e.date or "", e.statement))
+
+
+_PREFIXES = {"ag": str(AG._NS)}

@@ -1,0 +1,152 @@
+"""Sync: the RDF store → a Cypher database, incremental per document and provenance-aware.
+
+A document is (re)synced when its `ag:graphHash` differs from the one on its `:Document`
+node, and withdrawn when its node has no graph any more. Withdrawing a version removes the
+document from the `documents` list of every node and edge it supported and deletes what is
+left unsupported; writing a version merges its rows and adds the document back. The graph
+hash is written last, so a sync cut off half-way is simply redone by the next one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph import cypher
+from graph.backend import CypherBackend
+from graph.property_graph import DocumentRows, EdgeRow, NodeRow, document_rows, ontology_nodes
+from graph.store import RDFStore
+
+BATCH_DOCUMENTS = 200
+ROWS_PER_STATEMENT = 2000
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    nodes: int = 0
+    edges: int = 0
+    seconds: float = 0.0
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def elements(self) -> int:
+        return self.nodes + self.edges
+
+
+def sync_documents(
+    store: RDFStore,
+    backend: CypherBackend,
+    *,
+    full: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> SyncReport:
+    """Bring the graph database in line with the RDF store; return what was done."""
+    started = time.perf_counter()
+    report = SyncReport()
+    if full:
+        backend.clear()
+    backend.ensure_schema()
+    _write_nodes(backend, list(ontology_nodes()))
+    wanted = _rdf_documents(store)
+    synced = {row["iri"]: row["hash"] for row in backend.read(cypher.SYNCED_DOCUMENTS)}
+    todo = sorted(d for d, h in wanted.items() if synced.get(d) != h)
+    gone = sorted(set(synced) - set(wanted))
+    report.added = sum(1 for d in todo if d not in synced)
+    report.changed = len(todo) - report.added
+    report.removed = len(gone)
+    done = 0
+    for batch in _batches([*gone, *todo], BATCH_DOCUMENTS):
+        _withdraw(backend, [d for d in batch if d in synced])
+        rows = [document_rows(store.oxigraph, d) for d in batch if d in wanted]
+        _write(backend, rows, report)
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(gone) + len(todo))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _rdf_documents(store: RDFStore) -> dict[str, str]:
+    rows = store.rows(
+        store.query("SELECT ?d ?h WHERE { GRAPH ?d { ?d a ag:Document ; ag:graphHash ?h } }")
+    )
+    return {str(d): str(h) for d, h in rows}
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
+    """Take back everything these documents' synced versions contributed."""
+    if not documents:
+        return
+    pairs: list[dict[str, str]] = []
+    statements: list[str] = []
+    for row in backend.read(cypher.DOCUMENT_SUBJECTS, {"documents": documents}):
+        subjects = [*row["actors"], *row["derived"]]
+        statements.extend(row["derived"])
+        pairs.extend({"subject": s, "document": row["doc"]} for s in subjects)
+        pairs.append({"subject": row["doc"], "document": row["doc"]})
+    backend.write(cypher.DELETE_SHORTCUTS, {"statements": statements})
+    backend.write(cypher.DELETE_MENTIONS, {"documents": documents})
+    for chunk in _batches(pairs, ROWS_PER_STATEMENT):
+        backend.write(cypher.RELEASE_EDGES, {"pairs": list(chunk)})
+    # Actors and derived nodes first, the document node last: a cut-off withdrawal
+    # still finds everything through the document node when it is redone.
+    others = [p for p in pairs if p["subject"] != p["document"]]
+    for chunk in _batches(others, ROWS_PER_STATEMENT):
+        backend.write(cypher.RELEASE_NODES, {"pairs": list(chunk)})
+    own = [p for p in pairs if p["subject"] == p["document"]]
+    backend.write(cypher.RELEASE_NODES, {"pairs": own})
+
+
+def _write(backend: CypherBackend, documents: list[DocumentRows], report: SyncReport) -> None:
+    nodes = [n for d in documents for n in d.nodes]
+    edges = [e for d in documents for e in d.edges]
+    _write_nodes(backend, nodes)
+    _write_edges(backend, edges)
+    hashes = [{"iri": d.document, "hash": d.graph_hash} for d in documents]
+    backend.write(cypher.SET_GRAPH_HASHES, {"rows": hashes})
+    report.nodes += len(nodes)
+    report.edges += len(edges)
+
+
+def _write_nodes(backend: CypherBackend, nodes: list[NodeRow]) -> None:
+    merged: dict[str, NodeRow] = {}
+    for node in nodes:  # an actor of several documents in the batch: one row
+        if node.iri in merged:
+            merged[node.iri].documents.extend(node.documents)
+        else:
+            merged[node.iri] = NodeRow(node.iri, node.labels, node.props, list(node.documents))
+    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for node in merged.values():
+        by_labels[node.labels].append(node.as_param())
+    for labels, rows in by_labels.items():
+        statement = cypher.upsert_nodes(labels)
+        for chunk in _batches(rows, ROWS_PER_STATEMENT):
+            backend.write(statement, {"rows": list(chunk)})
+
+
+def _write_edges(backend: CypherBackend, edges: list[EdgeRow]) -> None:
+    merged: dict[tuple[str, str, str, str], EdgeRow] = {}
+    for edge in edges:
+        key = (edge.type, edge.source, edge.target, edge.owner)
+        if key in merged:
+            merged[key].documents.extend(edge.documents)
+        else:
+            merged[key] = EdgeRow(*key, list(edge.documents), edge.props)
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for edge in merged.values():
+        by_type[edge.type].append(edge.as_param())
+    for rel_type, rows in by_type.items():
+        statement = cypher.merge_edges(rel_type)
+        for chunk in _batches(rows, ROWS_PER_STATEMENT):
+            backend.write(statement, {"rows": list(chunk)})
