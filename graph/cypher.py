@@ -78,12 +78,19 @@ MATCH (:Resource {iri: doc})<-[r:MENTIONED_IN]-(:Resource)
 DELETE r
 """
 
+# Releasing and deleting are two statements: FalkorDB applied neither the SET nor the
+# DELETE of `SET … WITH … WHERE size(…) = 0 DELETE` in one statement.
 RELEASE_EDGES = """
 UNWIND $pairs AS pair
 MATCH (n:Resource {iri: pair.subject})-[r]->(:Resource)
 WHERE r.owner = pair.subject AND pair.document IN r.documents
 SET r.documents = [d IN r.documents WHERE d <> pair.document]
-WITH r WHERE size(r.documents) = 0
+"""
+
+DELETE_UNSUPPORTED_EDGES = """
+UNWIND $subjects AS subject
+MATCH (n:Resource {iri: subject})-[r]->(:Resource)
+WHERE r.owner = subject AND size(r.documents) = 0
 DELETE r
 """
 
@@ -92,7 +99,12 @@ UNWIND $pairs AS pair
 MATCH (n:Resource {iri: pair.subject})
 WHERE pair.document IN n.documents
 SET n.documents = [d IN n.documents WHERE d <> pair.document]
-WITH n WHERE size(n.documents) = 0
+"""
+
+DELETE_UNSUPPORTED_NODES = """
+UNWIND $subjects AS subject
+MATCH (n:Resource {iri: subject})
+WHERE size(n.documents) = 0
 DETACH DELETE n
 """
 

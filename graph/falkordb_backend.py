@@ -98,6 +98,7 @@ class FalkorDBBackend:
             return
         self._closed = True
         self._db.connection.close()
+        self._db.connection.connection_pool.disconnect()  # or its sockets outlive close()
         if self.data_dir is not None:
             release_server(self.address, self.data_dir)
 

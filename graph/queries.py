@@ -95,19 +95,25 @@ _UP = "(ag:partOf|ag:speaksFor)*"
 def mirrors_sparql(
     store: RDFStore, same_act_type: bool = True, roll_up: bool = True
 ) -> list[Mirror]:
-    act = "ag:allegedAct/ag:actType ?k ;" if same_act_type else ""
-    if roll_up:
-        sides = f"?c1 {_UP} ?x . ?t2 {_UP} ?x . ?c2 {_UP} ?y . ?t1 {_UP} ?y ."
-    else:
-        sides = "BIND (?c1 AS ?x) BIND (?c2 AS ?y) FILTER (?t2 = ?x && ?t1 = ?y)"
-    query = f"""
-    SELECT DISTINCT ?x ?y {"?k" if same_act_type else ""} WHERE {{
-      ?s1 a ag:Accusation ; {act} ag:claimant ?c1 ; ag:target ?t1 .
-      ?s2 a ag:Accusation ; {act} ag:claimant ?c2 ; ag:target ?t2 .
-      {sides}
-      ?x a ag:Actor . ?y a ag:Actor .
-      FILTER (STR(?x) < STR(?y))
-    }}"""
+    # Two copies of one subquery (who accuses whom, rolled up), the second with its sides
+    # swapped, joined: written as one pattern, Oxigraph took minutes on 150 documents.
+    def accusations(accuser: str, accused: str) -> str:
+        act = "ag:allegedAct/ag:actType ?k ;" if same_act_type else ""
+        if roll_up:
+            sides = f"?c {_UP} {accuser} . ?t {_UP} {accused} ."
+        else:
+            sides = f"BIND (?c AS {accuser}) BIND (?t AS {accused})"
+        keep = "?k" if same_act_type else ""
+        return (
+            f"{{ SELECT DISTINCT {accuser} {accused} {keep} WHERE {{ "
+            f"?s a ag:Accusation ; {act} ag:claimant ?c ; ag:target ?t . {sides} }} }}"
+        )
+
+    query = (
+        f"SELECT DISTINCT ?x ?y {'?k' if same_act_type else ''} WHERE {{ "
+        f"{accusations('?x', '?y')} {accusations('?y', '?x')} "
+        f"FILTER (STR(?x) < STR(?y)) }}"
+    )
     rows = store.solutions(query, _PREFIXES)
     found = {
         Mirror(r["x"].value, r["y"].value, r["k"].value if same_act_type else None) for r in rows

@@ -94,18 +94,24 @@ def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
         subjects = [*row["actors"], *row["derived"]]
         statements.extend(row["derived"])
         pairs.extend({"subject": s, "document": row["doc"]} for s in subjects)
-        pairs.append({"subject": row["doc"], "document": row["doc"]})
     backend.write(cypher.DELETE_SHORTCUTS, {"statements": statements})
     backend.write(cypher.DELETE_MENTIONS, {"documents": documents})
     for chunk in _batches(pairs, ROWS_PER_STATEMENT):
         backend.write(cypher.RELEASE_EDGES, {"pairs": list(chunk)})
-    # Actors and derived nodes first, the document node last: a cut-off withdrawal
+    subjects = sorted({p["subject"] for p in pairs})
+    for chunk in _batches(subjects, ROWS_PER_STATEMENT):
+        backend.write(cypher.DELETE_UNSUPPORTED_EDGES, {"subjects": list(chunk)})
+    # Actors and derived nodes first, the document nodes last: a cut-off withdrawal
     # still finds everything through the document node when it is redone.
     others = [p for p in pairs if p["subject"] != p["document"]]
     for chunk in _batches(others, ROWS_PER_STATEMENT):
         backend.write(cypher.RELEASE_NODES, {"pairs": list(chunk)})
-    own = [p for p in pairs if p["subject"] == p["document"]]
-    backend.write(cypher.RELEASE_NODES, {"pairs": own})
+        chunk_subjects = sorted({p["subject"] for p in chunk})
+        backend.write(cypher.DELETE_UNSUPPORTED_NODES, {"subjects": chunk_subjects})
+    backend.write(
+        cypher.RELEASE_NODES, {"pairs": [{"subject": d, "document": d} for d in documents]}
+    )
+    backend.write(cypher.DELETE_UNSUPPORTED_NODES, {"subjects": documents})
 
 
 def _write(backend: CypherBackend, documents: list[DocumentRows], report: SyncReport) -> None:

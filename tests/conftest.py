@@ -57,3 +57,29 @@ def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     run.data = data  # type: ignore[attr-defined]
     return run
+
+
+@pytest.fixture
+def graph_db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real embedded FalkorDB, started by the app's own code in a fresh data directory."""
+    from graph.backend import open_backend
+
+    backend = open_backend("falkordb", tmp_path / "data")
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+def graph_dump(backend) -> tuple[list[object], list[object]]:  # type: ignore[no-untyped-def]
+    """Every node and relationship with labels, type and properties, in a stable order."""
+    nodes = backend.read(
+        "MATCH (n:Resource) RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props"
+    )
+    edges = backend.read(
+        "MATCH (a)-[r]->(b) RETURN a.iri AS a, type(r) AS t, b.iri AS b, properties(r) AS props"
+    )
+    key = repr
+    return sorted((sorted(n["labels"]), n["iri"], n["props"]) for n in nodes), sorted(
+        (e["a"], e["t"], e["b"], key(sorted(e["props"].items()))) for e in edges
+    )

@@ -1,0 +1,79 @@
+"""Each investigator query gives the same answer in SPARQL and in Cypher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph import queries as q
+from graph.actors import resolve_actor
+from graph.ingest import ingest_paths
+from graph.store import RDFStore
+from graph.sync import sync_documents
+from loaders import discover
+from loaders.errors import UsageError
+from loaders.synthetic import write_corpus
+
+ACTOR = "https://w3id.org/allegraph/id/actor/"
+
+
+def test_seed_mirror_is_russia_and_nato_on_a_false_flag(seed_store: RDFStore, graph_db) -> None:  # type: ignore[no-untyped-def]
+    sync_documents(seed_store, graph_db)
+    sparql, cypher = q.mirrors_sparql(seed_store), q.mirrors_cypher(graph_db)
+    assert sparql == cypher
+    assert (
+        q.Mirror(ACTOR + "Q159", ACTOR + "Q7184", "https://w3id.org/allegraph/ns#FalseFlag")
+        in sparql
+    )
+    for same, roll in ((True, False), (False, True), (False, False)):
+        assert q.mirrors_sparql(seed_store, same, roll) == q.mirrors_cypher(graph_db, same, roll)
+    assert q.mirrors_sparql(seed_store, True, False) == []  # only rolled up do they mirror
+
+
+def test_seed_chain_timeline_and_neighbourhood_agree(seed_store: RDFStore, graph_db) -> None:  # type: ignore[no-untyped-def]
+    sync_documents(seed_store, graph_db)
+    stoltenberg = resolve_actor(seed_store, "jens STOLTENBERG")
+    nato = resolve_actor(seed_store, "North Atlantic Treaty Organization")
+    kinds = ["accusation", "denial"]
+    chains = q.chains_sparql(seed_store, stoltenberg, nato, 3, kinds)
+    assert chains == q.chains_cypher(graph_db, stoltenberg, nato, 3, kinds)
+    assert chains == [(stoltenberg, ACTOR + "Q159", nato)]
+    russia = resolve_actor(seed_store, "Moscow")
+    assert q.timeline_sparql(seed_store, russia) == q.timeline_cypher(graph_db, russia)
+    assert q.neighbourhood_sparql(seed_store, russia, 2) == q.neighbourhood_cypher(
+        graph_db, russia, 2
+    )
+
+
+def test_actor_names_resolve_case_and_accent_insensitively(seed_store: RDFStore) -> None:
+    assert resolve_actor(seed_store, "svr").endswith("/actor/svr")
+    assert resolve_actor(seed_store, "Q159") == ACTOR + "Q159"
+    assert resolve_actor(seed_store, "white   helmets") == resolve_actor(
+        seed_store, "White Helmets"
+    )
+    with pytest.raises(UsageError, match="no actor named"):
+        resolve_actor(seed_store, "Kremlin cat")
+
+
+def test_generated_corpus_answers_agree(store: RDFStore, graph_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    write_corpus(150, tmp_path / "corpus", seed=5)
+    assert ingest_paths(store, discover([tmp_path / "corpus"]), shacl=False).ok
+    sync_documents(store, graph_db)
+    top = store.solutions(
+        "SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ag:accused ?b } GROUP BY ?a "
+        "ORDER BY DESC(?n) ?a LIMIT 3"
+    )
+    actors = [row["a"].value for row in top]
+    assert q.mirrors_sparql(store, False, True) == q.mirrors_cypher(graph_db, False, True)
+    assert q.mirrors_sparql(store) == q.mirrors_cypher(graph_db)
+    for source in actors:
+        for target in actors:
+            if source != target:
+                assert q.chains_sparql(store, source, target, 3) == q.chains_cypher(
+                    graph_db, source, target, 3
+                )
+        assert q.timeline_sparql(store, source) == q.timeline_cypher(graph_db, source)
+        assert q.neighbourhood_sparql(store, source, 1) == q.neighbourhood_cypher(
+            graph_db, source, 1
+        )

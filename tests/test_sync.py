@@ -1,0 +1,117 @@
+"""Sync into a real FalkorDB: idempotent, incremental, provenance-aware, verifiable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from graph.ingest import ingest_paths
+from graph.rdf import document_iri
+from graph.store import RDFStore
+from graph.sync import sync_documents
+from graph.verify import differences
+from tests.conftest import SEED_YAML, graph_dump
+from tests.docs import minimal, write
+
+
+def test_first_sync_writes_everything_and_verifies(seed_store: RDFStore, graph_db) -> None:  # type: ignore[no-untyped-def]
+    report = sync_documents(seed_store, graph_db)
+    assert (report.added, report.changed, report.removed) == (1, 0, 0)
+    assert differences(seed_store, graph_db) == []
+    [row] = graph_db.read(
+        "MATCH (s:Actor {label: 'SVR'})-[r:ACCUSED]->(n:Actor {label: 'NATO'}) "
+        "RETURN r.statement AS st, r.documents AS docs, labels(s) AS labels"
+    )
+    assert row["docs"] == [str(document_iri("svr-nato-false-flag"))]
+    assert set(row["labels"]) == {"Resource", "Actor", "IntelligenceService"}
+    assert row["st"].endswith("/statement/svr-nato-false-flag/s1")
+
+
+def test_second_sync_changes_nothing(seed_store: RDFStore, graph_db) -> None:  # type: ignore[no-untyped-def]
+    sync_documents(seed_store, graph_db)
+    before = graph_dump(graph_db)
+    again = sync_documents(seed_store, graph_db)
+    assert (again.added, again.changed, again.removed, again.elements) == (0, 0, 0, 0)
+    assert graph_dump(graph_db) == before
+
+
+def test_full_resync_rebuilds_the_same_graph(seed_store: RDFStore, graph_db) -> None:  # type: ignore[no-untyped-def]
+    sync_documents(seed_store, graph_db)
+    before = graph_dump(graph_db)
+    sync_documents(seed_store, graph_db, full=True)
+    assert graph_dump(graph_db) == before
+
+
+def test_edge_backed_by_two_documents_survives_one_and_goes_with_the_last(
+    store: RDFStore,
+    graph_db,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    ingest_paths(
+        store,
+        [
+            write(tmp_path / "a.json", minimal() | {"id": "a"}),
+            write(tmp_path / "b.json", minimal() | {"id": "b"}),
+        ],
+    )
+    sync_documents(store, graph_db)
+    query = (
+        "MATCH (:Actor {label: 'SVR'})-[r:PART_OF|ACCUSED]->(:Actor {label: 'NATO'}) "
+        "RETURN r.documents AS docs"
+    )
+    assert sorted(len(r["docs"]) for r in graph_db.read(query)) == [1, 1]
+    svr = "MATCH (a:Actor {label: 'SVR'}) RETURN a.documents AS docs"
+    assert len(graph_db.read(svr)[0]["docs"]) == 2
+    store.remove_graph(document_iri("a"))
+    report = sync_documents(store, graph_db)
+    assert report.removed == 1
+    assert graph_db.read(svr)[0]["docs"] == [str(document_iri("b"))]
+    assert len(graph_db.read(query)) == 1
+    store.remove_graph(document_iri("b"))
+    sync_documents(store, graph_db)
+    assert graph_db.read(svr) == []
+    assert differences(store, graph_db) == []
+
+
+def test_changed_document_is_resynced_and_stale_parts_go(
+    store: RDFStore,
+    graph_db,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    doc = minimal()
+    path = write(tmp_path / "d.json", doc)
+    ingest_paths(store, [path])
+    sync_documents(store, graph_db)
+    doc["statements"] = doc["statements"][:1]
+    doc["entities"][0]["kind"] = "GovernmentAgency"
+    write(path, doc)
+    ingest_paths(store, [path])
+    report = sync_documents(store, graph_db)
+    assert (report.added, report.changed) == (0, 1)
+    assert graph_db.read("MATCH ()-[r:DENIED]->() RETURN r") == []
+    [row] = graph_db.read("MATCH (a:Actor {label: 'SVR'}) RETURN labels(a) AS labels")
+    assert "IntelligenceService" not in row["labels"] and "GovernmentAgency" in row["labels"]
+    assert differences(store, graph_db) == []
+
+
+def test_verify_reports_a_difference(seed_store: RDFStore, graph_db) -> None:  # type: ignore[no-untyped-def]
+    sync_documents(seed_store, graph_db)
+    graph_db.write("MATCH ()-[r:WARNED]->() DELETE r")
+    assert differences(seed_store, graph_db) == ["type:WARNED: RDF store 1, graph 0"]
+
+
+def test_cli_sync_verify_and_read_only_cypher(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("ingest", str(SEED_YAML)).code == 0
+    done = cli("sync", "--verify")
+    assert done.code == 0, done.stderr
+    assert "verified" in done.stdout
+    rows = json.loads(
+        cli("query", "cypher", "MATCH (a:Actor) RETURN count(a) AS n", "--format", "json").stdout
+    )
+    assert rows == [{"n": 16}]
+    refused = cli("query", "cypher", "CREATE (n:Actor {label: 'x'}) RETURN n")
+    assert refused.code == 2 and "read-only" in refused.stderr
+    rows = json.loads(
+        cli("query", "cypher", "MATCH (a:Actor) RETURN count(a) AS n", "--format", "json").stdout
+    )
+    assert rows == [{"n": 16}]
