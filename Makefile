@@ -3,11 +3,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LINT_NODE := tests/neo4j_lint/node_modules/.installed
 DATA ?= allegraph-data
 
 .PHONY: setup demo test lint bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(LINT_NODE)
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3" >&2; exit 1; }
@@ -15,6 +16,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Neo4j's own Cypher linter, which the tests run over every statement allegraph emits.
+$(LINT_NODE): tests/neo4j_lint/package.json tests/neo4j_lint/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm" >&2; exit 1; }
+	npm ci --prefix tests/neo4j_lint --no-audit --no-fund --loglevel=error
+	touch $(LINT_NODE)
 
 demo: setup
 	$(BIN)/allegraph --data $(DATA) ingest examples/

@@ -51,6 +51,8 @@ def _labels(labels: Iterable[str]) -> str:
     return "".join(f":`{label}`" for label in labels)
 
 
+CLEAR = "MATCH (n:Resource) DETACH DELETE n"
+
 # sync: reading what the graph holds --------------------------------------------------------
 
 SYNCED_DOCUMENTS = "MATCH (d:Document) RETURN d.iri AS iri, d.graphHash AS hash"

@@ -15,6 +15,7 @@ from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, Transi
 from neo4j.graph import Node, Path, Relationship
 
 from graph.backend import Row
+from graph import cypher
 from graph.cypher import NEO4J, Dialect
 from loaders.errors import BackendError, QueryError
 
@@ -76,7 +77,7 @@ class Neo4jBackend:
             self.write(statement)
 
     def clear(self) -> None:
-        self.write("MATCH (n:Resource) DETACH DELETE n")
+        self.write(cypher.CLEAR)
 
     def close(self) -> None:
         self._driver.close()

@@ -1,0 +1,105 @@
+"""Every Cypher statement allegraph sends passes Neo4j's own linter.
+
+No Neo4j server can run here, so the statements are recorded from a real sync and real
+queries against FalkorDB (the text is the same for both backends; only the schema DDL
+differs, and Neo4j's is added) and checked with `@neo4j-cypher/language-support`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph import cypher
+from graph import queries as q
+from graph.ingest import ingest_paths
+from graph.store import RDFStore
+from graph.sync import sync_documents
+from graph.verify import differences
+from loaders import discover
+from loaders.synthetic import write_corpus
+from tests.conftest import ROOT, SEED_YAML
+
+LINTER = ROOT / "tests" / "neo4j_lint"
+
+
+class Recording:
+    """A real backend that also keeps every statement it is asked to run."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend, self.statements = backend, set()
+        self.dialect, self.name = backend.dialect, backend.name
+
+    def read(self, query: str, parameters: Any = None, timeout_ms: Any = None) -> Any:
+        self.statements.add(query)
+        return self.backend.read(query, parameters, timeout_ms)
+
+    def write(self, query: str, parameters: Any = None) -> Any:
+        self.statements.add(query)
+        return self.backend.write(query, parameters)
+
+    def ensure_schema(self) -> None:
+        self.backend.ensure_schema()
+
+    def clear(self) -> None:
+        self.statements.add(cypher.CLEAR)
+        self.backend.clear()
+
+
+def lint(statements: list[str]) -> list[dict[str, Any]]:
+    if shutil.which("node") is None or not (LINTER / "node_modules").exists():
+        pytest.fail(
+            "Neo4j's linter is not installed: run `make setup` (npm ci in tests/neo4j_lint)"
+        )
+    done = subprocess.run(
+        ["node", "lint.mjs"],
+        cwd=LINTER,
+        input=json.dumps(statements),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    results: list[dict[str, Any]] = json.loads(done.stdout)
+    return results
+
+
+def test_the_linter_catches_a_bad_statement() -> None:
+    [bad, good] = lint(["MATCH (n RETURN n", "MATCH (n:Resource {iri: $iri}) RETURN n"])
+    assert any(d["severity"] == 1 for d in bad["diagnostics"])
+    assert good["diagnostics"] == []
+
+
+def test_every_statement_allegraph_emits_is_valid_neo4j_cypher(
+    store: RDFStore,
+    graph_db,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    write_corpus(60, tmp_path / "corpus", seed=9)
+    ingest_paths(store, [SEED_YAML, *discover([tmp_path / "corpus"])], shacl=False)
+    recording = Recording(graph_db)
+    sync_documents(store, recording, full=True)  # type: ignore[arg-type]
+    differences(store, recording)  # type: ignore[arg-type]
+    actors = [r["a"].value for r in store.solutions("SELECT DISTINCT ?a { ?a ag:accused ?b }")]
+    for same in (True, False):
+        for roll in (True, False):
+            q.mirrors_cypher(recording, same, roll)  # type: ignore[arg-type]
+    for hops in range(1, 9):
+        for kinds in (["accusation"], list(q.SHORTCUT_KINDS)):
+            q.chains_cypher(recording, actors[0], actors[1], hops, kinds)  # type: ignore[arg-type]
+    for depth in range(0, 4):
+        q.neighbourhood_cypher(recording, actors[0], depth)  # type: ignore[arg-type]
+    q.timeline_cypher(recording, actors[0])  # type: ignore[arg-type]
+    statements = sorted(recording.statements | set(cypher.NEO4J.schema))
+    assert len(statements) > 40
+    failures = [
+        (r["query"], r["diagnostics"])
+        for r in lint(statements)
+        if any(d["severity"] == 1 for d in r["diagnostics"])
+    ]
+    assert failures == []
