@@ -14,8 +14,8 @@ import neo4j
 from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, TransientError
 from neo4j.graph import Node, Path, Relationship
 
-from graph.backend import Row
 from graph import cypher
+from graph.backend import Row
 from graph.cypher import NEO4J, Dialect
 from loaders.errors import BackendError, QueryError
 
