@@ -121,6 +121,8 @@ def _running(directory: Path) -> ServerAddress | None:
 
 def _start(directory: Path, port: int) -> ServerAddress:
     server, module = binaries()
+    if not _port_free(port):
+        raise BackendError(f"cannot start the embedded FalkorDB: port {port} on 127.0.0.1 is taken")
     log = directory / "server.log"
     command = [
         str(server),
@@ -204,6 +206,15 @@ def _wait_for_exit(pid: int, timeout: float = 10.0) -> None:
         except ChildProcessError:
             pass
         time.sleep(0.02)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def _free_port() -> int:

@@ -7,6 +7,7 @@ classified the driver's way: unreachable or transient is a `BackendError`, a bad
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -18,6 +19,10 @@ from graph import cypher
 from graph.backend import Row
 from graph.cypher import NEO4J, Dialect
 from loaders.errors import BackendError, QueryError
+
+# The driver logs connection failures itself; allegraph reports them once, as its own error.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+logging.getLogger("neo4j").propagate = False
 
 
 class Neo4jBackend:

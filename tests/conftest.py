@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -44,14 +45,15 @@ def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Run the installed `allegraph` console script against a fresh data directory."""
     data = tmp_path / "cli-data"
 
-    def run(*args: str, stdin: str | None = None) -> Run:
+    def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Run:
         done = subprocess.run(
             [str(ALLEGRAPH), "--data", str(data), *args],
             input=stdin,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=300,
             cwd=ROOT,
+            env={**os.environ, **(env or {})},
         )
         return Run(done.returncode, done.stdout, done.stderr)
 
