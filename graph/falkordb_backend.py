@@ -70,7 +70,7 @@ class FalkorDBBackend:
         self, method: Any, query: str, parameters: dict[str, Any] | None, timeout_ms: int | None
     ) -> list[Row]:
         try:
-            result = method(query, parameters or {}, timeout=timeout_ms)
+            result = method(_parameter_header(parameters) + query, None, timeout=timeout_ms)
         except redis.ResponseError as exc:
             raise QueryError(f"Cypher query failed: {exc}") from None
         except redis.RedisError as exc:
@@ -101,6 +101,34 @@ class FalkorDBBackend:
         self._db.connection.connection_pool.disconnect()  # or its sockets outlive close()
         if self.data_dir is not None:
             release_server(self.address, self.data_dir)
+
+
+def _parameter_header(parameters: dict[str, Any] | None) -> str:
+    """`CYPHER name=value …` as FalkorDB reads parameters; written here because the
+    client's generic encoder took a tenth of a sync's time."""
+    if not parameters:
+        return ""
+    return "CYPHER " + " ".join(f"{k}={_literal(v)}" for k, v in parameters.items()) + " "
+
+
+def _literal(value: Any) -> str:
+    kind = type(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kind is dict:
+        for key in value:
+            if not key or "`" in key:
+                raise QueryError(f"parameter map key {key!r} cannot be sent to FalkorDB")
+        return "{" + ",".join(f"`{k}`:{_literal(v)}" for k, v in value.items()) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ",".join(map(_literal, value)) + "]"
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int or kind is float:
+        return repr(value)
+    raise QueryError(f"cannot send a {kind.__name__} as a Cypher parameter")
 
 
 def _plain(value: Any) -> Any:

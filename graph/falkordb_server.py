@@ -28,7 +28,7 @@ from loaders.errors import BackendError
 
 SERVER_DIR = "falkordb"
 _STATE = "server.json"
-_START_TIMEOUT = 20.0
+_START_TIMEOUT = 120.0  # loading a large snapshot takes a while
 
 
 @dataclass(frozen=True)

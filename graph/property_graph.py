@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.network import NETWORK_GRAPH
+from graph.rdf import ANNOTATION_PREFIX
 from ontology import AG, ID, OA, StatementKind, load_ontology
 from ontology.namespace import ONTOLOGY_IRI, RDF, RDFS, SKOS, XSD
 
@@ -29,7 +30,9 @@ _INTEGERS = {str(XSD.integer), str(XSD.int), str(XSD.long), str(XSD.nonNegativeI
 _LABEL = str(RDFS.label)
 
 
+@cache
 def local_name(iri: str) -> str:
+    """`…/ns#partOf` → `partOf` (cached: the same few predicates and classes recur)."""
     return re.split(r"[#/]", iri)[-1]
 
 
@@ -143,24 +146,41 @@ def _properties(pairs: Iterable[tuple[str, Any]]) -> tuple[tuple[str, ...], dict
         if predicate == _TYPE.value:
             if obj.value.startswith(_AG):
                 labels.add(local_name(obj.value))
-        elif (isinstance(obj, ox.Literal) or not _is_node(obj.value)) and (
-            predicate not in _shortcut_predicates()
+        elif predicate not in _shortcut_predicates() and (
+            isinstance(obj, ox.Literal) or not _is_node(obj.value)
         ):
             values[local_name(predicate)].add(_value(obj))
     props = {k: (next(iter(v)) if len(v) == 1 else sorted(v, key=str)) for k, v in values.items()}
     return tuple(sorted(labels)), props
 
 
-def document_rows(store: ox.Store, document: str) -> DocumentRows:
+class SharedProperties:
+    """The union properties of actors (shared by documents), fetched once per sync: a
+    popular actor's quads span thousands of graphs, too many to scan for every document."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.cache: dict[str, list[tuple[str, Any]]] = {}
+
+    def of(self, subjects: list[str]) -> dict[str, list[tuple[str, Any]]]:
+        missing = [s for s in subjects if s not in self.cache]
+        if missing:
+            fetched = union_pairs(self.store, missing)
+            self.cache.update({s: fetched.get(s, []) for s in missing})
+        return {s: self.cache[s] for s in subjects}
+
+
+def document_rows(
+    store: ox.Store, document: str, shared: SharedProperties | None = None
+) -> DocumentRows:
     """Rows for one document's current graph; shared actors get their union properties."""
-    graph = ox.NamedNode(document)
     by_subject: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    for quad in store.quads_for_pattern(None, None, None, graph):
-        named = quad.subject
-        assert isinstance(named, ox.NamedNode)  # allegraph writes no blank nodes
-        by_subject[named.value].append((quad.predicate.value, quad.object))
+    # Evidence spans are most of a graph's triples; Oxigraph leaves them out here and
+    # hands them over as one row per span below (a third of the Python work).
+    for row in _select(store, _NODE_QUADS.format(graph=document, spans=ANNOTATION_PREFIX)):
+        by_subject[row[0].value].append((row[1].value, row[2]))
     actors = [s for s in by_subject if s.startswith(_ID + "actor/")]
-    union = union_pairs(store, actors)
+    union = (shared or SharedProperties(store)).of(actors)
     rows = DocumentRows(document, _graph_hash(by_subject[document]))
     for subject, pairs in by_subject.items():
         labels, props = _properties(union.get(subject, pairs))
@@ -168,10 +188,32 @@ def document_rows(store: ox.Store, document: str) -> DocumentRows:
             rows.nodes.append(NodeRow(subject, labels, props, [document]))
             rows.edges.extend(_object_edges(subject, pairs, document))
     rows.edges.extend(_shortcut_edges(by_subject, document))
-    rows.edges.extend(_mention_edges(by_subject, document))
+    for span, body, start, end, exact in _select(store, _SPANS.format(graph=document)):
+        props = {"start": int(start.value), "end": int(end.value), "exact": exact.value}
+        rows.edges.append(
+            EdgeRow("MENTIONED_IN", body.value, document, span.value, [document], props)
+        )
     for node in rows.nodes:
         node.props.pop("graphHash", None)  # set last, once everything else is written
     return rows
+
+
+_NODE_QUADS = (
+    'SELECT ?s ?p ?o {{ GRAPH <{graph}> {{ ?s ?p ?o FILTER (!STRSTARTS(STR(?s), "{spans}")) }} }}'
+)
+_SPANS = (
+    f"SELECT ?a ?body ?start ?end ?exact {{{{ GRAPH <{{graph}}> {{{{ "
+    f"?a <{OA.hasBody}> ?body ; <{OA.hasTarget}> ?t . ?t <{OA.hasSelector}> ?p, ?q . "
+    f"?p <{OA.start}> ?start ; <{OA.end}> ?end . ?q <{OA.exact}> ?exact }}}} }}}}"
+)
+
+
+def _select(store: ox.Store, query: str) -> Iterator[list[Any]]:
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions)
+    width = len(result.variables)
+    for solution in result:
+        yield [solution[i] for i in range(width)]
 
 
 def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, list[tuple[str, Any]]]:
@@ -180,9 +222,11 @@ def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, list[tuple[st
         return {}
     values = " ".join(f"<{s}>" for s in subjects)
     skip = f"<{NETWORK_GRAPH}>, <{ONTOLOGY_IRI}>"
+    shortcuts = ", ".join(f"<{p}>" for p in sorted(_shortcut_predicates()))
     result = store.query(
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
-        f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g NOT IN ({skip})) }}"
+        f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g NOT IN ({skip})) "
+        f"FILTER (?p NOT IN ({shortcuts})) }}"
     )
     assert isinstance(result, ox.QuerySolutions)
     found: dict[str, list[tuple[str, Any]]] = defaultdict(list)
@@ -233,23 +277,3 @@ def _shortcut_edges(
         for predicate, target in pairs:
             if predicate == str(AG.target):
                 yield EdgeRow(kinds[0], claimant.value, target.value, subject, [document], props)
-
-
-def _mention_edges(
-    by_subject: dict[str, list[tuple[str, Any]]], document: str
-) -> Iterator[EdgeRow]:
-    for subject, pairs in by_subject.items():
-        if not any(p == _TYPE.value and o.value == str(OA.Annotation) for p, o in pairs):
-            continue
-        body, target = _one(pairs, OA.hasBody), _one(pairs, OA.hasTarget)
-        if body is None or target is None:
-            continue
-        props: dict[str, Any] = {}
-        for _, selector in (
-            (p, o) for p, o in by_subject.get(target.value, []) if p == str(OA.hasSelector)
-        ):
-            for predicate, value in by_subject.get(selector.value, []):
-                name = local_name(predicate)
-                if name in ("start", "end", "exact"):
-                    props[name] = _value(value)
-        yield EdgeRow("MENTIONED_IN", body.value, document, subject, [document], props)

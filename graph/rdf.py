@@ -23,6 +23,9 @@ from ontology.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 _CONTEXT = 32  # characters of oa:prefix / oa:suffix around each quoted span
 
 
+ANNOTATION_PREFIX = str(ID) + "annotation/"  # evidence spans: all minted under this
+
+
 def document_iri(doc_id: str) -> URIRef:
     """The IRI of a document, which also names the graph holding its triples."""
     return ID[f"document/{quote(doc_id, safe='')}"]
@@ -104,8 +107,8 @@ class _DocumentMapper:
                 yield actor, OWL.sameAs, WD[entity.wikidata]
             yield self.iri, AG.mentions, actor
             for index, span in enumerate(entity.mentions):
-                name = f"annotation/{self.scope}/{entity.id}/{index}"
-                yield from self.annotation(ID[name], actor, span, OA.identifying)
+                name = f"{self.scope}/{entity.id}/{index}"
+                yield from self.annotation(name, actor, span, OA.identifying)
 
     def alleged_acts(self) -> Iterator[Triple]:
         for act in self.doc.acts:
@@ -117,8 +120,8 @@ class _DocumentMapper:
             for notation in act.types:
                 yield iri, AG.actType, types[notation]
             for index, span in enumerate(act.mentions):
-                name = f"annotation/{self.scope}/act-{act.id}/{index}"
-                yield from self.annotation(ID[name], iri, span, OA.identifying)
+                name = f"{self.scope}/act-{act.id}/{index}"
+                yield from self.annotation(name, iri, span, OA.identifying)
 
     def statement_triples(self) -> Iterator[Triple]:
         for st in self.doc.statements:
@@ -141,16 +144,17 @@ class _DocumentMapper:
                 yield iri, AG.target, target
                 if shortcut is not None:
                     yield claimant, shortcut, target
-            name = f"annotation/{self.scope}/{st.id}"
-            yield from self.annotation(ID[name], iri, st.quote, OA.classifying)
+            name = f"{self.scope}/{st.id}"
+            yield from self.annotation(name, iri, st.quote, OA.classifying)
 
     def relations(self) -> Iterator[Triple]:
         predicates = {"part-of": AG.partOf, "speaks-for": AG.speaksFor}
         for rel in self.doc.relations:
             yield self.actors[rel.source], predicates[rel.kind], self.actors[rel.target]
 
-    def annotation(self, iri: URIRef, body: URIRef, span: Span, motive: URIRef) -> Iterator[Triple]:
+    def annotation(self, name: str, body: URIRef, span: Span, motive: URIRef) -> Iterator[Triple]:
         """A W3C Web Annotation whose target is the exact span, by position and by quote."""
+        iri = URIRef(ANNOTATION_PREFIX + name)
         assert span.start is not None and span.end is not None and span.text is not None
         target, position, quote_ = (URIRef(f"{iri}#{part}") for part in ("target", "pos", "quote"))
         text, a = self.doc.text, _TYPE

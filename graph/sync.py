@@ -17,7 +17,14 @@ from typing import Any
 
 from graph import cypher
 from graph.backend import CypherBackend
-from graph.property_graph import DocumentRows, EdgeRow, NodeRow, document_rows, ontology_nodes
+from graph.property_graph import (
+    DocumentRows,
+    EdgeRow,
+    NodeRow,
+    SharedProperties,
+    document_rows,
+    ontology_nodes,
+)
 from graph.store import RDFStore
 
 BATCH_DOCUMENTS = 200
@@ -61,9 +68,10 @@ def sync_documents(
     report.changed = len(todo) - report.added
     report.removed = len(gone)
     done = 0
+    shared = SharedProperties(store.oxigraph)
     for batch in _batches([*gone, *todo], BATCH_DOCUMENTS):
         _withdraw(backend, [d for d in batch if d in synced])
-        rows = [document_rows(store.oxigraph, d) for d in batch if d in wanted]
+        rows = [document_rows(store.oxigraph, d, shared) for d in batch if d in wanted]
         _write(backend, rows, report)
         done += len(batch)
         if progress is not None:

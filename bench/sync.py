@@ -1,0 +1,159 @@
+"""Sync benchmark: graph elements (nodes + relationships) per second into the embedded
+FalkorDB, beside a naive sync that sends one MERGE per row, and the latency of a 4-hop
+`chains` query and of `mirrors()` on the largest corpus.
+
+Usage: python bench/sync.py [--sizes 10000,100000] [--naive-documents 2000]
+The naive sync runs on the first --naive-documents documents of each corpus (it is slow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graph import queries  # noqa: E402
+from graph.backend import CypherBackend  # noqa: E402
+from graph.falkordb_backend import FalkorDBBackend  # noqa: E402
+from graph.ingest import ingest_paths  # noqa: E402
+from graph.property_graph import document_rows, ontology_nodes  # noqa: E402
+from graph.rdf import document_iri  # noqa: E402
+from graph.store import RDFStore  # noqa: E402
+from graph.sync import sync_documents  # noqa: E402
+from loaders import discover  # noqa: E402
+from loaders.synthetic import write_corpus  # noqa: E402
+
+NAIVE_NODE = """MERGE (n:Resource {iri: $iri}) SET n += $props
+SET n.documents = coalesce(n.documents, []) + $documents"""
+NAIVE_EDGE = """MATCH (a:Resource {iri: $source}), (b:Resource {iri: $target})
+MERGE (a)-[r:`%s` {owner: $owner}]->(b) SET r += $props"""
+
+
+def naive_sync(store: RDFStore, backend: CypherBackend, documents: list[str]) -> tuple[int, float]:
+    """One statement per node and per relationship: what the batched sync is measured against."""
+    started = time.perf_counter()
+    elements = 0
+    for node in ontology_nodes():
+        backend.write(NAIVE_NODE, node.as_param())
+    for document in documents:
+        rows = document_rows(store.oxigraph, document)
+        for node in rows.nodes:
+            backend.write(NAIVE_NODE, node.as_param())
+        for edge in rows.edges:
+            backend.write(NAIVE_EDGE % edge.type, edge.as_param())
+        elements += len(rows.nodes) + len(rows.edges)
+    return elements, time.perf_counter() - started
+
+
+def percentiles(run: Any, repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+def query_latencies(store: RDFStore, backend: CypherBackend) -> dict[str, Any]:
+    top = store.solutions(
+        "SELECT ?a (COUNT(?b) AS ?n) WHERE { ?a ag:accused ?b } GROUP BY ?a "
+        "ORDER BY DESC(?n) ?a LIMIT 6"
+    )
+    actors = [row["a"].value for row in top]
+    pairs = [(a, b) for a in actors for b in actors if a != b]
+    found = [len(queries.chains_cypher(backend, a, b, 4)) for a, b in pairs]
+    index = iter(range(10**9))
+
+    def chain() -> None:
+        a, b = pairs[next(index) % len(pairs)]
+        queries.chains_cypher(backend, a, b, 4)
+
+    chain_p50, chain_p95 = percentiles(chain, 60)
+    mirrors_p50, mirrors_p95 = percentiles(lambda: queries.mirrors_cypher(backend), 7)
+    return {
+        "chain_pairs": len(pairs),
+        "chains_found": sum(found),
+        "chain4_p50_ms": chain_p50,
+        "chain4_p95_ms": chain_p95,
+        "mirrors_p50_ms": mirrors_p50,
+        "mirrors_p95_ms": mirrors_p95,
+        "mirrors": len(queries.mirrors_cypher(backend)),
+    }
+
+
+def measure(size: int, naive_documents: int, scratch: Path, latencies: bool) -> dict[str, Any]:
+    corpus, data = scratch / f"corpus-{size}", scratch / f"data-{size}"
+    write_corpus(size, corpus, seed=2)
+    with RDFStore.in_data_dir(data) as store:
+        assert ingest_paths(store, discover([corpus]), shacl=False).ok
+        backend = FalkorDBBackend.from_environment(data)
+        try:
+            report = sync_documents(store, backend, full=True)
+            row: dict[str, Any] = {
+                "documents": size,
+                "elements": report.elements,
+                "seconds": report.seconds,
+            }
+            naive = FalkorDBBackend(backend.address, graph="naive")
+            try:
+                documents = sorted(store.document_ids())[:naive_documents]
+                iris = [str(document_iri(d)) for d in documents]
+                row["naive_elements"], row["naive_seconds"] = naive_sync(store, naive, iris)
+                naive.clear()
+            finally:
+                naive.close()
+            if latencies:
+                row |= query_latencies(store, backend)
+        finally:
+            backend.close()
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--naive-documents", type=int, default=2000)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "sync.json")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="allegraph-sync-") as tmp:
+        for size in sizes:
+            rows.append(measure(size, args.naive_documents, Path(tmp), size == max(sizes)))
+            print(json.dumps(rows[-1]), flush=True)
+    print(
+        f"\n{'documents':>10} {'elements':>11} {'elements/s':>11} {'naive el/s':>11} "
+        f"{'ratio':>6} {'chain4 p50/p95 ms':>18} {'mirrors p50/p95 ms':>19}"
+    )
+    for row in rows:
+        rate = row["elements"] / row["seconds"]
+        naive = row["naive_elements"] / row["naive_seconds"]
+        chain = (
+            f"{row['chain4_p50_ms']:.1f} / {row['chain4_p95_ms']:.1f}"
+            if "chain4_p50_ms" in row
+            else "-"
+        )
+        mirror = (
+            f"{row['mirrors_p50_ms']:.0f} / {row['mirrors_p95_ms']:.0f}"
+            if "mirrors_p50_ms" in row
+            else "-"
+        )
+        print(
+            f"{row['documents']:>10,} {row['elements']:>11,} {rate:>11,.0f} {naive:>11,.0f} "
+            f"{rate / naive:>5.1f}x {chain:>18} {mirror:>19}"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
