@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -100,7 +100,10 @@ def ingest(
     files = list(discover(paths, format))
     if not files:
         raise UsageError("no files to ingest under " + ", ".join(map(str, paths)))
-    with _store(ctx) as store, _progress(len(files), quiet=report == ReportFormat.json) as tick:
+    quiet = report == ReportFormat.json or len(files) < 2
+    with _store(ctx) as store, _progress("ingest", quiet) as update:
+        done = iter(range(1, len(files) + 1))
+        tick = None if update is None else (lambda _path: update(next(done), len(files)))
         result = ingest_paths(
             store, files, format=format, shacl=shacl, max_bytes=max_bytes, progress=tick
         )
@@ -110,14 +113,15 @@ def ingest(
 
 
 @contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Any]:
-    if quiet or total < 2 or not err.is_terminal:
+def _progress(label: str, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr (only on a terminal) fed with `update(done, total)`."""
+    if quiet or not err.is_terminal:
         yield None
         return
-    columns = (TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("ingest", total=total)
-        yield lambda _path: bar.advance(task)
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _ingest_summary(result: IngestReport, report: ReportFormat) -> None:
@@ -275,8 +279,8 @@ def sync(
     from graph.sync import sync_documents
     from graph.verify import differences
 
-    with _graph(ctx, backend) as (store, graph), _progress(1, quiet=False) as _:
-        report = sync_documents(store, graph, full=full)
+    with _graph(ctx, backend) as (store, graph), _progress("sync", quiet=False) as update:
+        report = sync_documents(store, graph, full=full, progress=update)
         problems = differences(store, graph) if verify else []
     rate = report.elements / report.seconds if report.seconds else 0.0
     out.print(

@@ -115,3 +115,13 @@ def test_cli_sync_verify_and_read_only_cypher(cli) -> None:  # type: ignore[no-u
         cli("query", "cypher", "MATCH (a:Actor) RETURN count(a) AS n", "--format", "json").stdout
     )
     assert rows == [{"n": 16}]
+
+
+def test_awkward_characters_survive_the_trip(store: RDFStore, graph_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    doc = minimal()
+    title = 'He said "no" \\ then: `left`\nÉmigré ✓ {braces} $param'
+    doc["title"] = title
+    ingest_paths(store, [write(tmp_path / "d.json", doc)])
+    sync_documents(store, graph_db)
+    [row] = graph_db.read("MATCH (d:Document) RETURN d.title AS title")
+    assert row["title"] == title
