@@ -140,27 +140,33 @@ def _write_nodes(backend: CypherBackend, nodes: list[NodeRow]) -> None:
             merged[node.iri].documents.extend(node.documents)
         else:
             merged[node.iri] = NodeRow(node.iri, node.labels, node.props, list(node.documents))
-    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for node in merged.values():
-        by_labels[node.labels].append(node.as_param())
-    for labels, rows in by_labels.items():
-        statement = cypher.upsert_nodes(labels)
-        for chunk in _batches(rows, ROWS_PER_STATEMENT):
-            backend.write(statement, {"rows": list(chunk)})
+    _write_grouped(
+        backend, cypher.upsert_nodes, ((n.labels, n.as_param()) for n in merged.values())
+    )
 
 
 def _write_edges(backend: CypherBackend, edges: list[EdgeRow]) -> None:
     merged: dict[tuple[str, str, str, str], EdgeRow] = {}
-    for edge in edges:
+    for edge in edges:  # a part-of stated in several documents of the batch: one row
         key = (edge.type, edge.source, edge.target, edge.owner)
         if key in merged:
             merged[key].documents.extend(edge.documents)
         else:
             merged[key] = EdgeRow(*key, list(edge.documents), edge.props)
-    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for edge in merged.values():
-        by_type[edge.type].append(edge.as_param())
-    for rel_type, rows in by_type.items():
-        statement = cypher.merge_edges(rel_type)
-        for chunk in _batches(rows, ROWS_PER_STATEMENT):
+    _write_grouped(backend, cypher.merge_edges, ((e.type, e.as_param()) for e in merged.values()))
+
+
+def _write_grouped(
+    backend: CypherBackend,
+    statement_for: Callable[[Any], str],
+    rows: Iterable[tuple[Any, dict[str, Any]]],
+) -> None:
+    """Rows grouped by what their statement's text depends on (a label set, a relationship
+    type), each group sent in UNWIND batches."""
+    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for key, row in rows:
+        groups[key].append(row)
+    for key, group in groups.items():
+        statement = statement_for(key)
+        for chunk in _batches(group, ROWS_PER_STATEMENT):
             backend.write(statement, {"rows": list(chunk)})
