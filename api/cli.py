@@ -311,6 +311,7 @@ def chains(
     source: Annotated[str, typer.Argument(metavar="FROM", help="Actor IRI, id, name or alias.")],
     target: Annotated[str, typer.Argument(metavar="TO", help="Actor IRI, id, name or alias.")],
     max_hops: Annotated[int, typer.Option(min=1, max=8, help="Longest chain.")] = 4,
+    limit: Annotated[int, typer.Option(min=1, help="Most chains to list, shortest first.")] = 100,
     kinds: Annotated[
         str, typer.Option(help="Statement kinds to follow, comma-separated.")
     ] = "accusation",
@@ -329,9 +330,9 @@ def chains(
     with _answering(ctx, engine, backend) as (store, graph):
         a, b = resolve_actor(store, source), resolve_actor(store, target)
         if graph is None:
-            paths = queries.chains_sparql(store, a, b, max_hops, wanted)
+            paths = queries.chains_sparql(store, a, b, max_hops, wanted, limit)
         else:
-            paths = queries.chains_cypher(graph, a, b, max_hops, wanted)
+            paths = queries.chains_cypher(graph, a, b, max_hops, wanted, limit)
         names = _actor_names(store)
     if format == Output.json:
         _print_json([{"hops": len(p) - 1, "actors": list(p)} for p in paths])

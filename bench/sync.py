@@ -78,7 +78,7 @@ def query_latencies(store: RDFStore, backend: CypherBackend) -> dict[str, Any]:
         queries.chains_cypher(backend, a, b, 4)
 
     chain_p50, chain_p95 = percentiles(chain, 60)
-    mirrors_p50, mirrors_p95 = percentiles(lambda: queries.mirrors_cypher(backend), 7)
+    mirrors_p50, mirrors_p95 = percentiles(lambda: queries.mirrors_cypher(backend), 3)
     return {
         "chain_pairs": len(pairs),
         "chains_found": sum(found),

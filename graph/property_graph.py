@@ -28,6 +28,7 @@ _AG, _ID = str(AG._NS), str(ID)
 _TYPE = ox.NamedNode(str(RDF.type))
 _INTEGERS = {str(XSD.integer), str(XSD.int), str(XSD.long), str(XSD.nonNegativeInteger)}
 _LABEL = str(RDFS.label)
+_ACT_TYPE = str(AG.actType)
 
 
 @cache
@@ -271,9 +272,12 @@ def _shortcut_edges(
                 props[key] = _value(found) if key == "date" else local_name(found.value).lower()
         if act is not None:
             props["act"] = act.value
-            act_label = _one(by_subject.get(act.value, []), _LABEL)
+            act_pairs = by_subject.get(act.value, [])
+            act_label = _one(act_pairs, _LABEL)
             if act_label is not None:
                 props["actLabel"] = act_label.value
+            # The act types ride on the edge too, so mirrors match edge to edge.
+            props["actTypes"] = sorted(o.value for p, o in act_pairs if p == _ACT_TYPE)
         for predicate, target in pairs:
             if predicate == str(AG.target):
                 yield EdgeRow(kinds[0], claimant.value, target.value, subject, [document], props)

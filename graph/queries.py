@@ -16,6 +16,7 @@ from graph.store import RDFStore
 from ontology import AG, StatementKind
 from ontology.namespace import RDFS
 
+CHAIN_LIMIT = 100  # chains returned at most, shortest first
 SHORTCUT_KINDS = {k.value: k for k in StatementKind if k.shortcut is not None}
 Path = tuple[str, ...]
 
@@ -55,22 +56,34 @@ def _simple_paths(paths: Iterable[Iterable[str]]) -> list[Path]:
 
 
 def chains_sparql(
-    store: RDFStore, source: str, target: str, max_hops: int, kinds: Iterable[str] | None = None
+    store: RDFStore,
+    source: str,
+    target: str,
+    max_hops: int,
+    kinds: Iterable[str] | None = None,
+    limit: int = CHAIN_LIMIT,
 ) -> list[Path]:
     predicates = " ".join(_iri(str(k.shortcut)) for k in _kinds(kinds))
     found: list[Path] = []
     for hops in range(1, max_hops + 1):
-        nodes = [_iri(source), *(f"?x{i}" for i in range(1, hops)), _iri(target)]
+        if len(found) >= limit:
+            break
+        ends = [_iri(source), _iri(target)]
+        nodes = [ends[0], *(f"?x{i}" for i in range(1, hops)), ends[1]]
         steps = " . ".join(f"{nodes[i]} ?p{i} {nodes[i + 1]}" for i in range(hops))
         values = " ".join(f"VALUES ?p{i} {{ {predicates} }}" for i in range(hops))
-        middle = " ".join(nodes[1:-1]) or "?none"
+        middle = nodes[1:-1]
+        apart = " ".join(
+            f"FILTER ({a} NOT IN ({', '.join([*ends, *middle[:k]])}))" for k, a in enumerate(middle)
+        )
+        order = " ".join(f"STR({m})" for m in middle)
         query = (
-            f"SELECT DISTINCT {middle} WHERE {{ {values} "
-            f"GRAPH {_iri(str(NETWORK_GRAPH))} {{ {steps} }} }}"
+            f"SELECT DISTINCT {' '.join(middle) or '*'} WHERE {{ {values} "
+            f"GRAPH {_iri(str(NETWORK_GRAPH))} {{ {steps} }} {apart} }} "
+            f"{'ORDER BY ' + order if order else ''} LIMIT {limit - len(found)}"
         )
         for row in store.solutions(query):
-            middle_values = [row[f"x{i}"].value for i in range(1, hops)] if hops > 1 else []
-            found.append((source, *middle_values, target))
+            found.append((source, *(row[m[1:]].value for m in middle), target))
     return _simple_paths(found)
 
 
@@ -80,10 +93,18 @@ def chains_cypher(
     target: str,
     max_hops: int,
     kinds: Iterable[str] | None = None,
+    limit: int = CHAIN_LIMIT,
 ) -> list[Path]:
     types = [str(k.shortcut).rsplit("#", 1)[1].upper() for k in _kinds(kinds)]
-    rows = backend.read(cypher.chains(max_hops, types), {"source": source, "target": target})
-    return _simple_paths(row["actors"] for row in rows)
+    found: list[Path] = []
+    for hops in range(1, max_hops + 1):
+        if len(found) >= limit or source == target:
+            break
+        parameters = {"source": source, "target": target, "limit": limit - len(found)}
+        found.extend(
+            tuple(r["actors"]) for r in backend.read(cypher.chains(hops, types), parameters)
+        )
+    return _simple_paths(found)
 
 
 # mirrors ---------------------------------------------------------------------------------
