@@ -28,6 +28,9 @@ demo: setup
 	$(BIN)/allegraph --data $(DATA) stats
 	@echo "Who accused whom (docs/queries/who-accused-whom.rq):"
 	COLUMNS=$${COLUMNS:-140} $(BIN)/allegraph --data $(DATA) query sparql @docs/queries/who-accused-whom.rq
+	$(BIN)/allegraph --data $(DATA) sync --verify
+	@echo "Mirror accusations (Cypher, on the embedded FalkorDB):"
+	$(BIN)/allegraph --data $(DATA) mirrors
 
 lint: setup
 	$(BIN)/ruff format --check .
