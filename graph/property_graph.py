@@ -87,7 +87,7 @@ class DocumentRows:
 
 
 @cache
-def _shortcut_predicates() -> frozenset[str]:
+def shortcut_predicates() -> frozenset[str]:
     return frozenset(str(k.shortcut) for k in StatementKind if k.shortcut is not None)
 
 
@@ -147,7 +147,7 @@ def _properties(pairs: Iterable[tuple[str, Any]]) -> tuple[tuple[str, ...], dict
         if predicate == _TYPE.value:
             if obj.value.startswith(_AG):
                 labels.add(local_name(obj.value))
-        elif predicate not in _shortcut_predicates() and (
+        elif predicate not in shortcut_predicates() and (
             isinstance(obj, ox.Literal) or not _is_node(obj.value)
         ):
             values[local_name(predicate)].add(_value(obj))
@@ -223,7 +223,7 @@ def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, list[tuple[st
         return {}
     values = " ".join(f"<{s}>" for s in subjects)
     skip = f"<{NETWORK_GRAPH}>, <{ONTOLOGY_IRI}>"
-    shortcuts = ", ".join(f"<{p}>" for p in sorted(_shortcut_predicates()))
+    shortcuts = ", ".join(f"<{p}>" for p in sorted(shortcut_predicates()))
     result = store.query(
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
         f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g NOT IN ({skip})) "
@@ -245,7 +245,7 @@ def _object_edges(subject: str, pairs: list[tuple[str, Any]], document: str) -> 
         if (
             isinstance(obj, ox.NamedNode)
             and predicate != _TYPE.value
-            and predicate not in _shortcut_predicates()
+            and predicate not in shortcut_predicates()
             and _is_node(obj.value)
         ):
             yield EdgeRow(relationship_type(predicate), subject, obj.value, subject, [document])

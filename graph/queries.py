@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from graph import cypher
 from graph.backend import CypherBackend
 from graph.network import NETWORK_GRAPH
+from graph.property_graph import relationship_type
 from graph.store import RDFStore
 from ontology import AG, StatementKind
 from ontology.namespace import RDFS
@@ -188,8 +189,6 @@ def neighbourhood_cypher(backend: CypherBackend, actor: str, depth: int) -> Neig
 
 def _relation(predicate: str) -> str:
     """`ag:accused` → `ACCUSED`, `ag:partOf` → `PART_OF`: the Cypher relationship type."""
-    from graph.property_graph import relationship_type
-
     return relationship_type(predicate)
 
 

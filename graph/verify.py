@@ -5,7 +5,12 @@ from __future__ import annotations
 from graph import cypher
 from graph.backend import CypherBackend
 from graph.network import NETWORK_GRAPH
-from graph.property_graph import _shortcut_predicates, ontology_nodes, relationship_type
+from graph.property_graph import (
+    ontology_nodes,
+    relationship_type,
+    shortcut_predicates,
+    shortcut_types,
+)
 from graph.store import RDFStore
 from ontology import AG, ID, OA
 from ontology.namespace import ONTOLOGY_IRI, RDF
@@ -23,7 +28,7 @@ def expected_counts(store: RDFStore) -> dict[str, int]:
     for row in labels:
         counts[f"label:{row['c'].value.rsplit('#', 1)[1]}"] = int(row["n"].value)
     nodes = " ".join(f"<{n.iri}>" for n in ontology_nodes())
-    skip = " ".join(f"<{p}>" for p in sorted(_shortcut_predicates()))
+    skip = " ".join(f"<{p}>" for p in sorted(shortcut_predicates()))
     edges = store.solutions(
         f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ "
         f"GRAPH ?g {{ ?s ?p ?o . ?s a ?type }} {_DOCUMENT_GRAPHS} "
@@ -65,8 +70,6 @@ def differences(store: RDFStore, backend: CypherBackend) -> list[str]:
 
 
 def _shortcut_kinds() -> list[tuple[str, str]]:
-    from graph.property_graph import shortcut_types
-
     return sorted(shortcut_types().items())
 
 
