@@ -13,12 +13,15 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from graph.curation import canonical_actors
+from graph.identity import ActorIndex
 from graph.ntriples import Triple
 from graph.rdf import document_iri, document_triples
 from graph.shacl import shacl_problems
 from graph.store import RDFStore
-from loaders import DEFAULT_MAX_BYTES, load_document
+from loaders import DEFAULT_MAX_BYTES, load_documents
 from loaders.errors import InputError, Problem
+from loaders.mapping import DEFAULT, LabelMapping
 from loaders.model import AnnotatedDocument
 
 DEFAULT_BATCH = 200
@@ -58,6 +61,14 @@ class Ingestor:
         self.report = IngestReport()
         self._batch: list[_Pending] = []
         self._sources: dict[str, str] = {}  # document id → file it came from in this run
+        self._actors: ActorIndex | None = None
+
+    @property
+    def actors(self) -> ActorIndex:
+        """The actors known to the store and to this run (read from the store once)."""
+        if self._actors is None:
+            self._actors = ActorIndex.from_store(self.store, canonical_actors(self.store))
+        return self._actors
 
     def add(self, source: str, doc: AnnotatedDocument) -> None:
         earlier = self._sources.get(doc.id)
@@ -71,7 +82,8 @@ class Ingestor:
             )
             return
         self._sources[doc.id] = source
-        self._batch.append(_Pending(source, doc.id, document_iri(doc.id), document_triples(doc)))
+        triples = document_triples(doc, self.actors.resolve(doc))
+        self._batch.append(_Pending(source, doc.id, document_iri(doc.id), triples))
         if len(self._batch) >= self.batch_size:
             self.flush()
 
@@ -102,14 +114,17 @@ def ingest_paths(
     shacl: bool = True,
     batch_size: int = DEFAULT_BATCH,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    mapping: LabelMapping = DEFAULT,
     progress: Callable[[Path], None] | None = None,
 ) -> IngestReport:
-    """Ingest every file; the good ones are written, the bad ones listed in the report."""
+    """Ingest every file; the good ones are written, the bad ones listed in the report.
+    A file holding several documents (an annotation tool's export) is refused whole."""
     started = time.perf_counter()
     ingestor = Ingestor(store, shacl=shacl, batch_size=batch_size)
     for path in paths:
         try:
-            ingestor.add(str(path), load_document(path, format, max_bytes))
+            for doc in load_documents(path, format, max_bytes, mapping):
+                ingestor.add(str(path), doc)
         except InputError as exc:
             ingestor.report.failed.append(exc)
         if progress is not None:

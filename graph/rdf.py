@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
 
 from graph.ntriples import Triple, term
 from loaders.model import AnnotatedDocument, Entity, Span
+from loaders.names import normal_name
 from ontology import AG, ID, OA, SCHEMA, WD, act_types
 from ontology.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -39,8 +40,9 @@ def actor_iri(entity: Entity) -> URIRef:
 
 
 def name_key(name: str) -> str:
-    """A case-, accent- and punctuation-insensitive key for a name (`Jens Stoltenberg`)."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    """A case-, accent-, punctuation- and leading-article-insensitive key for a name
+    (`Jens Stoltenberg` → `jens-stoltenberg`, `the White Helmets` → `white-helmets`)."""
+    decomposed = unicodedata.normalize("NFKD", normal_name(name))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     key = re.sub(r"[\W_]+", "-", bare).strip("-")
     return quote(key, safe="-") if key else "h-" + hashlib.sha256(name.encode()).hexdigest()[:16]
@@ -50,24 +52,35 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def document_triples(doc: AnnotatedDocument) -> list[Triple]:
+def document_triples(
+    doc: AnnotatedDocument, actors: Mapping[str, URIRef] | None = None
+) -> list[Triple]:
     """All triples of the document's named graph, each once (in a stable order), ending
-    with the graph hash that lets a sync tell whether anything in it changed."""
-    triples = list(dict.fromkeys(_DocumentMapper(doc).triples()))
-    lines = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples)
+    with the graph hash that lets a sync tell whether anything in it changed.
+
+    `actors` gives the IRI of each entity when the store already knows the actor
+    (`graph.identity`); an entity it leaves out gets `actor_iri`.
+    """
+    triples = list(dict.fromkeys(_DocumentMapper(doc, actors or {}).triples()))
+    return with_graph_hash(document_iri(doc.id), triples)
+
+
+def with_graph_hash(document: URIRef, triples: Sequence[Triple]) -> list[Triple]:
+    """The triples (less any old graph hash) followed by the hash of their sorted lines."""
+    kept = [t for t in triples if t[1] != AG.graphHash]
+    lines = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in kept)
     digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-    triples.append((document_iri(doc.id), AG.graphHash, Literal(digest)))
-    return triples
+    return [*kept, (document, AG.graphHash, Literal(digest))]
 
 
 class _DocumentMapper:
     """Walks one document; holds the IRIs it has minted so references resolve."""
 
-    def __init__(self, doc: AnnotatedDocument) -> None:
+    def __init__(self, doc: AnnotatedDocument, actors: Mapping[str, URIRef]) -> None:
         self.doc = doc
         self.iri = document_iri(doc.id)
         self.scope = quote(doc.id, safe="")
-        self.actors = {e.id: actor_iri(e) for e in doc.entities}
+        self.actors = {e.id: actors.get(e.id) or actor_iri(e) for e in doc.entities}
         self.acts = {a.id: ID[f"act/{self.scope}/{a.id}"] for a in doc.acts}
         self.statements = {s.id: ID[f"statement/{self.scope}/{s.id}"] for s in doc.statements}
 

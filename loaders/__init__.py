@@ -1,7 +1,10 @@
 """Loaders: one module per input format, each turning a file into an `AnnotatedDocument`.
 
 Formats register in `FORMATS` (like rdflib's parser plugins); `--format auto` asks each
-in turn whether a file is its own.
+in turn whether a file is its own, native last (it takes any JSON or YAML). Each module
+has `NAME`, `SUFFIXES`, `detect(path, head)` and `parse(path)`; a format whose file can
+hold several documents (a Label Studio export, a doccano JSONL) also has `parse_all`, and
+one whose documents span several files (brat's `.txt` + `.ann`) has `is_companion`.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from loaders import native
+from loaders import brat, doccano, labelstudio, native, webanno
 from loaders.errors import AllegraphError, InputError, Problem
+from loaders.mapping import DEFAULT, LabelMapping, load_mapping
 from loaders.model import AnnotatedDocument
 from loaders.source import DEFAULT_MAX_BYTES, check_size
 
@@ -21,12 +25,17 @@ __all__ = [
     "AllegraphError",
     "AnnotatedDocument",
     "InputError",
+    "LabelMapping",
     "Problem",
     "discover",
     "load_document",
+    "load_documents",
+    "load_mapping",
 ]
 
-FORMATS: dict[str, ModuleType] = {native.NAME: native}
+FORMATS: dict[str, ModuleType] = {
+    module.NAME: module for module in (brat, labelstudio, doccano, webanno, native)
+}
 Parser = Callable[[Path], AnnotatedDocument]
 
 
@@ -38,8 +47,26 @@ def load_document(
     return _parser_for(path, format)(path)
 
 
+def load_documents(
+    path: Path,
+    format: str = "auto",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    mapping: LabelMapping = DEFAULT,
+) -> list[AnnotatedDocument]:
+    """Every document in one file (an export may hold many); raise `InputError`."""
+    if _unannotated(path, format):
+        return []
+    check_size(path, max_bytes)
+    module = _module_for(path, format)
+    if hasattr(module, "parse_all"):
+        documents: list[AnnotatedDocument] = module.parse_all(path, mapping)
+        return documents
+    return [module.parse(path)]
+
+
 def discover(paths: Iterable[Path], format: str = "auto") -> Iterator[Path]:
-    """Files to ingest: each file given, and under each directory the files a format reads.
+    """Files to ingest: each file given, and under each directory the files a format reads
+    (leaving out the companions read with another file: brat's `.txt` beside its `.ann`).
 
     A missing path is yielded as is, so that loading it reports it by name.
     """
@@ -49,23 +76,41 @@ def discover(paths: Iterable[Path], format: str = "auto") -> Iterator[Path]:
             yield from sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(".")
+                if p.is_file()
+                and p.suffix.lower() in suffixes
+                and not p.name.startswith(".")
+                and not _is_companion(p)
             )
         else:
             yield path
 
 
+def _unannotated(path: Path, format: str) -> bool:
+    """A file a tool leaves empty until someone annotates (brat's `.ann`): no documents."""
+    modules = FORMATS.values() if format == "auto" else [FORMATS.get(format, native)]
+    return any(m.is_unannotated(path) for m in modules if hasattr(m, "is_unannotated"))
+
+
+def _is_companion(path: Path) -> bool:
+    return any(
+        module.is_companion(path) for module in FORMATS.values() if hasattr(module, "is_companion")
+    )
+
+
 def _parser_for(path: Path, format: str) -> Parser:
+    parser: Parser = _module_for(path, format).parse
+    return parser
+
+
+def _module_for(path: Path, format: str) -> ModuleType:
     if format != "auto":
         if format not in FORMATS:
             raise InputError.single(path, f"unknown format {format!r}; known: {', '.join(FORMATS)}")
-        parser: Parser = FORMATS[format].parse
-        return parser
+        return FORMATS[format]
     head = _head(path)
     for module in FORMATS.values():
         if module.detect(path, head):
-            found: Parser = module.parse
-            return found
+            return module
     raise InputError.single(
         path, f"cannot tell the format; name one with --format ({', '.join(FORMATS)})"
     )
