@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph.rdf import name_key
 from graph.store import RDFStore
-from loaders.errors import UsageError
+from loaders.errors import NotFoundError, UsageError
 from ontology import AG, ID
 from ontology.namespace import RDFS, SKOS
 
@@ -29,5 +29,5 @@ def resolve_actor(store: RDFStore, text: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise UsageError(f"no actor named {text!r}")
+        raise NotFoundError(f"no actor named {text!r}")
     raise UsageError(f"{text!r} names several actors: {', '.join(matches)}")

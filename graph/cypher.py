@@ -231,3 +231,6 @@ WITH s, c, collect(t.iri) AS targets
 RETURN DISTINCT s.iri AS statement, s.statedOn AS date, c.iri AS claimant, targets,
        s.quote AS quote, [l IN labels(s) WHERE l <> 'Resource' AND l <> 'Statement'][0] AS kind
 """
+
+# FalkorDB returns a relationship's ends as internal node ids; the backend maps them to IRIs.
+FALKORDB_NODE_IRIS = "MATCH (n) WHERE id(n) IN $ids RETURN id(n), n.iri"

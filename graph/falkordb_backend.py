@@ -18,10 +18,11 @@ from falkordb.edge import Edge  # type: ignore[import-untyped]
 from falkordb.node import Node  # type: ignore[import-untyped]
 from falkordb.path import Path as FalkorPath  # type: ignore[import-untyped]
 
+from graph import cypher
 from graph.backend import Row
 from graph.cypher import FALKORDB, Dialect
 from graph.falkordb_server import ServerAddress, ensure_server, release_server
-from loaders.errors import BackendError, QueryError
+from loaders.errors import BackendError, QueryError, QueryTimeout, WriteRefused
 
 GRAPH_NAME = "allegraph"
 
@@ -72,13 +73,21 @@ class FalkorDBBackend:
         try:
             result = method(_parameter_header(parameters) + query, None, timeout=timeout_ms)
         except redis.ResponseError as exc:
-            raise QueryError(f"Cypher query failed: {exc}") from None
+            raise _query_error(exc, timeout_ms) from None
         except redis.RedisError as exc:
             raise BackendError(f"FalkorDB at {self.address.port} failed: {exc}") from None
         names = [column[1] for column in result.header]
+        iris = self._iris(_edge_ends(result.result_set))
         return [
-            {n: _plain(v) for n, v in zip(names, row, strict=True)} for row in result.result_set
+            {n: _plain(v, iris) for n, v in zip(names, row, strict=True)}
+            for row in result.result_set
         ]
+
+    def _iris(self, ids: set[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        found = self._graph.ro_query(cypher.FALKORDB_NODE_IRIS, {"ids": sorted(ids)})
+        return {row[0]: row[1] for row in found.result_set}
 
     def ensure_schema(self) -> None:
         for statement in self.dialect.schema:
@@ -101,6 +110,16 @@ class FalkorDBBackend:
         self._db.connection.connection_pool.disconnect()  # or its sockets outlive close()
         if self.data_dir is not None:
             release_server(self.address, self.data_dir)
+
+
+def _query_error(exc: redis.ResponseError, timeout_ms: int | None) -> QueryError:
+    """FalkorDB's error, classified: a write in a read, a timeout, or a bad query."""
+    message = str(exc)
+    if "RO_QUERY is to be executed only on read-only queries" in message:
+        return WriteRefused("the query writes, and only read-only Cypher is allowed here")
+    if "timed out" in message.lower():
+        return QueryTimeout(f"the Cypher query ran longer than {timeout_ms} ms and was stopped")
+    return QueryError(f"Cypher query failed: {message}")
 
 
 def _parameter_header(parameters: dict[str, Any] | None) -> str:
@@ -131,24 +150,38 @@ def _literal(value: Any) -> str:
     raise QueryError(f"cannot send a {kind.__name__} as a Cypher parameter")
 
 
-def _plain(value: Any) -> Any:
+def _edge_ends(value: Any) -> set[int]:
+    """The internal ids of every node a returned relationship starts or ends at."""
+    if isinstance(value, Edge):
+        return {value.src_node, value.dest_node}
+    if isinstance(value, FalkorPath):
+        return set().union(*(_edge_ends(e) for e in value.edges()))
+    if isinstance(value, list | tuple):
+        return set().union(*(_edge_ends(v) for v in value))
+    if isinstance(value, dict):
+        return set().union(*(_edge_ends(v) for v in value.values()))
+    return set()
+
+
+def _plain(value: Any, iris: dict[int, str]) -> Any:
+    """A driver value as plain Python; relationship ends as IRIs (FalkorDB gives ids)."""
     if isinstance(value, Node):
         props = dict(value.properties)
         return {"iri": props.get("iri"), "labels": sorted(value.labels or []), "properties": props}
     if isinstance(value, Edge):
         return {
             "type": value.relation,
-            "start": value.src_node,
-            "end": value.dest_node,
+            "start": iris.get(value.src_node),
+            "end": iris.get(value.dest_node),
             "properties": dict(value.properties),
         }
     if isinstance(value, FalkorPath):
         return {
-            "nodes": [_plain(n) for n in value.nodes()],
-            "relationships": [_plain(e) for e in value.edges()],
+            "nodes": [_plain(n, iris) for n in value.nodes()],
+            "relationships": [_plain(e, iris) for e in value.edges()],
         }
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain(v, iris) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v, iris) for k, v in value.items()}
     return value

@@ -18,7 +18,7 @@ from neo4j.graph import Node, Path, Relationship
 from graph import cypher
 from graph.backend import Row
 from graph.cypher import NEO4J, Dialect
-from loaders.errors import BackendError, QueryError
+from loaders.errors import BackendError, QueryError, QueryTimeout, WriteRefused
 
 # The driver logs connection failures itself; allegraph reports them once, as its own error.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -71,7 +71,7 @@ class Neo4jBackend:
                     return session.execute_read(work)
                 return session.execute_write(work)
         except ClientError as exc:
-            raise QueryError(f"Cypher query failed: {exc.message}") from None
+            raise _query_error(exc) from None
         except (ServiceUnavailable, TransientError, OSError) as exc:
             raise BackendError(f"Neo4j at {self.uri} failed: {exc}") from None
         except Neo4jError as exc:
@@ -86,6 +86,16 @@ class Neo4jBackend:
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _query_error(exc: ClientError) -> QueryError:
+    """The server's classification (its status code) decides, not the message text."""
+    code = exc.code or ""
+    if code == "Neo.ClientError.Statement.AccessMode":
+        return WriteRefused("the query writes, and only read-only Cypher is allowed here")
+    if code.startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
+        return QueryTimeout(f"the Cypher query ran past its time limit: {exc.message}")
+    return QueryError(f"Cypher query failed: {exc.message}")
 
 
 def _plain(value: Any) -> Any:

@@ -21,7 +21,7 @@ from rdflib.query import Result
 from graph.network import insert_operation, prune_operation, release_operation
 from graph.ntriples import Graphs, nquads, term, triples_text
 from graph.rdf import document_iri
-from loaders.errors import QueryError, StoreError
+from loaders.errors import NotFoundError, QueryError, StoreError
 from ontology import AG, ONTOLOGY_TTL
 from ontology.namespace import ONTOLOGY_IRI, PREFIXES
 
@@ -162,13 +162,17 @@ class RDFStore:
         return self._ox
 
     def has_graph(self, graph: URIRef) -> bool:
-        return bool(self._ox.contains_named_graph(ox.NamedNode(str(graph))))
+        try:
+            name = ox.NamedNode(str(graph))
+        except ValueError:  # not even an IRI (a mistyped id), so not a graph here
+            return False
+        return bool(self._ox.contains_named_graph(name))
 
     def document_graph(self, doc_id_or_iri: str) -> URIRef:
-        """The graph IRI for a document id or IRI, or `StoreError` if it is not stored."""
+        """The graph IRI for a document id or IRI, or `NotFoundError` if it is not stored."""
         graph = URIRef(doc_id_or_iri) if ":" in doc_id_or_iri else document_iri(doc_id_or_iri)
         if not self.has_graph(graph):
-            raise StoreError(f"no document {doc_id_or_iri!r} in the store")
+            raise NotFoundError(f"no document {doc_id_or_iri!r} in the store")
         return graph
 
     def content_hash(self, graph: URIRef) -> str | None:

@@ -57,6 +57,10 @@ class UsageError(AllegraphError):
     exit_code = 2
 
 
+class NotFoundError(UsageError):
+    """A request for a document, actor or statement that is not in the store."""
+
+
 class StoreError(AllegraphError):
     """The RDF store could not be opened, read or written."""
 
@@ -73,3 +77,15 @@ class QueryError(AllegraphError):
     """A query that does not parse or cannot be evaluated; the message is the engine's."""
 
     exit_code = 2
+
+
+class QueryTimeout(QueryError):
+    """A query that ran past its time limit (and was abandoned)."""
+
+
+class WriteRefused(QueryError):
+    """A write sent where only reads are allowed; the database itself refused it."""
+
+
+class ResultTooLarge(QueryError):
+    """A query whose result holds more rows than the configured cap."""

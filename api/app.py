@@ -1,0 +1,81 @@
+"""The HTTP API: wires settings, services, security, errors and routes into one FastAPI app.
+
+`create_app(settings)` is all a server (or a test) needs; `allegraph serve` runs it with
+uvicorn. The store and the graph database are opened when the app starts (and the graph
+synced, so Cypher answers match SPARQL from the first request) and closed when it stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from api import problems
+from api.limits import BodyLimit
+from api.routes import actors, analysis, cypher, documents, sparql, statements, viz
+from api.security import describe_security
+from api.services import Services
+from api.settings import Settings
+
+DESCRIPTION = """
+Who accused whom, of what, who denied it: the allegations annotated in documents, as RDF
+(SPARQL 1.1 Protocol at `/sparql`), as a property graph (read-only Cypher at `/cypher`), and
+as JSON for investigators (actors, statements, chains, mirror accusations, timelines).
+
+Reads are open unless the server closes them; writes (`POST`/`DELETE /documents`) need the
+server's key in the `X-API-Key` header. Every error is an RFC 9457 problem document.
+"""
+
+
+def _describe_security(app: FastAPI, settings: Settings) -> None:
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = describe_security(plain(), settings.open_reads)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_app(settings: Settings | None = None, opened: Services | None = None) -> FastAPI:
+    """The app; it opens its `Services` when it starts, unless given ones already open
+    (`allegraph serve` opens them first, so a problem is one clear message, not a traceback).
+    """
+    settings = settings or Settings()
+    chosen: Settings = settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = opened if opened is not None else await run_in_threadpool(Services, chosen)
+        try:
+            await run_in_threadpool(services.sync)
+            app.state.services = services
+            yield
+        finally:
+            await run_in_threadpool(services.close)
+
+    app = FastAPI(
+        title="allegraph",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    _describe_security(app, settings)
+    for module in (sparql, cypher, actors, statements, analysis, documents, viz):
+        app.include_router(module.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Accept", "Content-Type", "X-API-Key"],
+        )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+    return app

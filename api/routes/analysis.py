@@ -1,0 +1,141 @@
+"""The investigator's questions: chains of accusations, mirror accusations, timelines.
+
+Each answers from the Cypher graph by default (`engine=cypher`) or from the RDF store
+(`engine=sparql`); both give the same answer (the tests check it).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from starlette.concurrency import run_in_threadpool
+
+from api import schemas
+from api.present import Presenter
+from api.problems import ERROR_RESPONSES
+from api.security import may_read
+from api.services import Services, services
+from graph import catalog, queries
+from loaders.errors import UsageError
+from ontology import StatementKind
+
+router = APIRouter(tags=["Analysis"], responses=ERROR_RESPONSES, dependencies=[Depends(may_read)])
+
+
+class Engine(StrEnum):
+    cypher = "cypher"
+    sparql = "sparql"
+
+
+EngineParam = Annotated[
+    Engine, Query(description="Answer from the Cypher graph or from SPARQL.", examples=["cypher"])
+]
+ActorParam = Annotated[str, Query(description="Actor id, IRI, name or alias.")]
+
+
+@router.get("/chains", response_model=list[schemas.Chain])
+async def chains(
+    source: Annotated[
+        str, Query(alias="from", description="Actor id, IRI, name or alias.", examples=["svr"])
+    ],
+    target: Annotated[
+        str, Query(alias="to", description="Actor id, IRI, name or alias.", examples=["Q212"])
+    ],
+    max_hops: Annotated[int, Query(ge=1, le=6, description="Longest chain.", examples=[4])] = 4,
+    kinds: Annotated[
+        list[str] | None,
+        Query(
+            description="Statement kinds to follow (repeat, or separate by commas).",
+            examples=[["accusation", "warning"]],
+        ),
+    ] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=1000, description="Most chains, shortest first.", examples=[100])
+    ] = 100,
+    engine: EngineParam = Engine.cypher,
+    found: Services = Depends(services),
+) -> list[schemas.Chain]:
+    """Who-accused-whom chains from one actor to another: every simple path, shortest first."""
+    index = found.actors()
+    a, b = catalog.find_actor(index, source).iri, catalog.find_actor(index, target).iri
+    wanted = kinds_to_follow(kinds)
+
+    def answer() -> list[queries.Path]:
+        if engine == Engine.sparql:
+            return queries.chains_sparql(found.store, a, b, max_hops, wanted, limit)
+        return queries.chains_cypher(found.graph, a, b, max_hops, wanted, limit)
+
+    paths = await run_in_threadpool(found.within_time_limit, answer, "chain search")
+    present = Presenter(index)
+    return [schemas.Chain(hops=len(p) - 1, actors=[present.actor_ref(i) for i in p]) for p in paths]
+
+
+def kinds_to_follow(given: list[str] | None) -> list[str]:
+    wanted = [k.strip() for part in given or [] for k in part.split(",") if k.strip()]
+    unknown = [k for k in wanted if k not in queries.SHORTCUT_KINDS]
+    if unknown:
+        followable = ", ".join(queries.SHORTCUT_KINDS)
+        raise UsageError(f"kind {unknown[0]!r} cannot be followed; use {followable}")
+    return wanted or [StatementKind.accusation.value]
+
+
+@router.get("/mirrors", response_model=list[schemas.Mirror])
+async def mirrors(
+    same_act_type: Annotated[
+        bool, Query(description="Only accusations of the same act type.", examples=[True])
+    ] = True,
+    roll_up: Annotated[
+        bool, Query(description="Roll actors up through part-of and speaks-for.", examples=[True])
+    ] = True,
+    engine: EngineParam = Engine.cypher,
+    found: Services = Depends(services),
+) -> list[schemas.Mirror]:
+    """Mirror accusations: A accused B and B accused A (of the same kind of act)."""
+
+    def answer() -> list[queries.Mirror]:
+        if engine == Engine.sparql:
+            return queries.mirrors_sparql(found.store, same_act_type, roll_up)
+        return queries.mirrors_cypher(found.graph, same_act_type, roll_up)
+
+    found_mirrors = await run_in_threadpool(found.within_time_limit, answer, "mirror search")
+    present = Presenter(found.actors())
+    return [
+        schemas.Mirror(
+            a=present.actor_ref(m.a),
+            b=present.actor_ref(m.b),
+            act_type=present.act_type(m.act_type) if m.act_type else None,
+        )
+        for m in found_mirrors
+    ]
+
+
+@router.get("/timeline", response_model=list[schemas.TimelineEntry])
+async def timeline(
+    actor: Annotated[str, Query(description="Actor id, IRI, name or alias.", examples=["NATO"])],
+    engine: EngineParam = Engine.cypher,
+    found: Services = Depends(services),
+) -> list[schemas.TimelineEntry]:
+    """Every statement an actor made or received, by date (undated ones last)."""
+    index = found.actors()
+    iri = catalog.find_actor(index, actor).iri
+
+    def answer() -> list[queries.TimelineEntry]:
+        if engine == Engine.sparql:
+            return queries.timeline_sparql(found.store, iri)
+        return queries.timeline_cypher(found.graph, iri)
+
+    entries = await run_in_threadpool(found.within_time_limit, answer, "timeline")
+    present = Presenter(index)
+    return [
+        schemas.TimelineEntry(
+            date=e.date,
+            statement=e.statement,
+            kind=e.kind,
+            claimant=present.actor_ref(e.claimant),
+            targets=[present.actor_ref(t) for t in e.targets],
+            quote=e.quote,
+        )
+        for e in entries
+    ]

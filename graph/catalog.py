@@ -1,0 +1,373 @@
+"""What the store knows about actors, statements and documents, read for people and scripts.
+
+The investigator endpoints of the API (and any report) list and filter these; the queries
+here read the RDF store, which is always current, in pages: one query picks the page of
+IRIs in a stable order, a second fetches the details of just those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.network import NETWORK_GRAPH
+from graph.rdf import document_iri, name_key
+from graph.store import RDFStore
+from loaders.errors import NotFoundError
+from ontology import AG, ID, STATEMENT_KINDS, StatementKind
+from ontology.namespace import DCTERMS, OA, OWL, RDF, RDFS, SCHEMA, SKOS
+
+ACTOR_PREFIX = f"{ID}actor/"
+_KINDS = {str(iri): kind for kind, iri in STATEMENT_KINDS.items()}
+
+
+def _iri(value: str) -> str:
+    """An IRI checked by Oxigraph's parser, safe to write between angle brackets."""
+    return f"<{ox.NamedNode(value).value}>"
+
+
+def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
+    return None if term is None else term.value
+
+
+def actor_id(iri: str) -> str:
+    """The short id of an actor (`Q1352849`, `jens-stoltenberg`), the tail of its IRI."""
+    return iri.removeprefix(ACTOR_PREFIX)
+
+
+# actors ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Actor:
+    iri: str
+    names: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    same_as: set[str] = field(default_factory=set)
+
+    @property
+    def id(self) -> str:
+        return actor_id(self.iri)
+
+    @property
+    def name(self) -> str:
+        return min(self.names) if self.names else self.id
+
+    def search_keys(self) -> set[str]:
+        """Every name and alias as a case- and accent-insensitive search key."""
+        return {name_key(n) for n in (*self.names, *self.aliases)}
+
+
+def actors(store: RDFStore) -> dict[str, Actor]:
+    """Every actor with its names, aliases, kinds and same-as links (one query)."""
+    fields = {str(RDFS.label): "names", str(SKOS.altLabel): "aliases", str(OWL.sameAs): "same_as"}
+    values = " ".join(_iri(p) for p in (*fields, str(RDF.type)))
+    rows = store.solutions(
+        f"SELECT DISTINCT ?a ?p ?o WHERE {{ ?a a {_iri(str(AG.Actor))} . "
+        f"VALUES ?p {{ {values} }} ?a ?p ?o }}"
+    )
+    found: dict[str, Actor] = {}
+    for row in rows:
+        actor = found.setdefault(row["a"].value, Actor(row["a"].value))
+        predicate, value = row["p"].value, row["o"].value
+        if predicate in fields:
+            getattr(actor, fields[predicate]).add(value)
+        elif value != str(AG.Actor):
+            actor.kinds.add(value.rsplit("#", 1)[-1])
+    return found
+
+
+@dataclass(frozen=True)
+class ActorFigures:
+    made: dict[str, int]
+    received: dict[str, int]
+    documents: int
+    part_of: tuple[str, ...]
+    speaks_for: tuple[str, ...]
+    parts: tuple[str, ...]
+    spokespersons: tuple[str, ...]
+
+
+def actor_figures(store: RDFStore, iri: str) -> ActorFigures:
+    """How many statements of each kind an actor made and received, in how many documents,
+    and its standing relations (from the network graph)."""
+    actor = _iri(iri)
+    made = _count_by_kind(store, f"?s {_iri(str(AG.claimant))} {actor}")
+    received = _count_by_kind(store, f"?s {_iri(str(AG.target))} {actor}")
+    documents = store.solutions(
+        f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g {_iri(str(AG.mentions))} "
+        f"{actor} }} }}"
+    )
+    relations = _relations(store, iri)
+    return ActorFigures(
+        made,
+        received,
+        int(documents[0]["n"].value),
+        *(
+            tuple(sorted(relations.get(k, ())))
+            for k in ("partOf", "speaksFor", "^partOf", "^speaksFor")
+        ),
+    )
+
+
+def _count_by_kind(store: RDFStore, pattern: str) -> dict[str, int]:
+    rows = store.solutions(
+        f"SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} . ?s a ?kind }} "
+        f"FILTER (?kind != {_iri(str(AG.Statement))}) }} GROUP BY ?kind"
+    )
+    counts = {_KINDS[r["kind"].value]: int(r["n"].value) for r in rows if r["kind"].value in _KINDS}
+    return dict(sorted(counts.items()))
+
+
+def _relations(store: RDFStore, iri: str) -> dict[str, set[str]]:
+    actor, graph = _iri(iri), _iri(str(NETWORK_GRAPH))
+    predicates = f"{_iri(str(AG.partOf))} {_iri(str(AG.speaksFor))}"
+    rows = store.solutions(
+        f"SELECT ?dir ?p ?other WHERE {{ GRAPH {graph} {{ VALUES ?p {{ {predicates} }} "
+        f"{{ {actor} ?p ?other BIND('' AS ?dir) }} UNION {{ ?other ?p {actor} BIND('^' AS ?dir) }}"
+        f" }} }}"
+    )
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        name = row["dir"].value + row["p"].value.rsplit("#", 1)[-1]
+        found.setdefault(name, set()).add(row["other"].value)
+    return found
+
+
+def find_actor(index: dict[str, Actor], text: str) -> Actor:
+    """The actor meant by an id, IRI, name or alias (case- and accent-insensitive)."""
+    for candidate in (text, ACTOR_PREFIX + text):
+        if candidate in index:
+            return index[candidate]
+    key = name_key(text)
+    matches = [a for a in index.values() if key in a.search_keys()]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFoundError(f"no actor {text!r}")
+    raise NotFoundError(
+        f"{text!r} names several actors: {', '.join(sorted(a.id for a in matches))}"
+    )
+
+
+def search_actors(index: dict[str, Actor], query: str | None, kind: str | None) -> list[Actor]:
+    """Actors whose name or alias contains `query` (case-, accent- and punctuation-blind),
+    exact name matches first, then by name."""
+    key = name_key(query) if query else ""
+    found = [
+        a
+        for a in index.values()
+        if (not key or any(key in k for k in a.search_keys())) and (kind is None or kind in a.kinds)
+    ]
+    return sorted(found, key=lambda a: (key not in a.search_keys(), a.name.casefold(), a.iri))
+
+
+# statements --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementFilter:
+    kind: StatementKind | None = None
+    claimant: str | None = None
+    target: str | None = None
+    actor: str | None = None  # as claimant or target
+    document: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def pattern(self) -> str:
+        """A SPARQL group binding ?s (and ?date) to every statement that passes."""
+        kind = _iri(str(self.kind.iri if self.kind else AG.Statement))
+        parts = [f"?s a {kind}"]
+        if self.claimant:
+            parts.append(f"?s {_iri(str(AG.claimant))} {_iri(self.claimant)}")
+        if self.target:
+            parts.append(f"?s {_iri(str(AG.target))} {_iri(self.target)}")
+        body = " . ".join(parts)
+        if self.actor:
+            a, claimant, target = _iri(self.actor), _iri(str(AG.claimant)), _iri(str(AG.target))
+            body += f" . {{ ?s {claimant} {a} }} UNION {{ ?s {target} {a} }}"
+        graph = _iri(str(document_iri(self.document))) if self.document else "?g"
+        body = f"GRAPH {graph} {{ {body} OPTIONAL {{ ?s {_iri(str(AG.statedOn))} ?date }} }}"
+        if self.since:
+            body += f' FILTER (BOUND(?date) && SUBSTR(STR(?date), 1, 10) >= "{self.since}")'
+        if self.until:
+            body += f' FILTER (BOUND(?date) && SUBSTR(STR(?date), 1, 10) <= "{self.until}")'
+        return body
+
+
+@dataclass(frozen=True)
+class Statement:
+    iri: str
+    kind: str
+    claimant: str
+    targets: tuple[str, ...]
+    quote: str
+    date: str | None
+    modality: str
+    document: str
+    act: str | None
+    act_label: str | None
+    act_types: tuple[str, ...]
+    responds_to: tuple[str, ...]
+    start: int | None
+    end: int | None
+
+
+def statements(
+    store: RDFStore, where: StatementFilter, limit: int, offset: int
+) -> tuple[int, list[Statement]]:
+    """The total number of matching statements, and one page of them (oldest first)."""
+    pattern = where.pattern()
+    total = store.solutions(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {pattern} }}")
+    page = store.solutions(
+        f"SELECT DISTINCT ?s ?date WHERE {{ {pattern} }} "
+        f"ORDER BY (!BOUND(?date)) STR(?date) ?s LIMIT {int(limit)} OFFSET {int(offset)}"
+    )
+    return int(total[0]["n"].value), statement_details(store, [r["s"].value for r in page])
+
+
+def statement_details(store: RDFStore, iris: Iterable[str]) -> list[Statement]:
+    """Everything about the given statements, in the order given."""
+    order = list(dict.fromkeys(iris))
+    if not order:
+        return []
+    values = " ".join(_iri(i) for i in order)
+    rows = store.solutions(_DETAILS.replace("$VALUES", values))
+    found = {row["s"].value: _statement(row) for row in rows}
+    return [found[i] for i in order if i in found]
+
+
+def _statement(row: dict[str, ox.NamedNode | ox.Literal | None]) -> Statement:
+    def split(name: str) -> tuple[str, ...]:
+        return tuple(sorted((_value(row.get(name)) or "").split()))
+
+    kind = _value(row["kind"]) or ""
+    return Statement(
+        iri=_value(row["s"]) or "",
+        kind=_KINDS.get(kind, kind.rsplit("#", 1)[-1]),
+        claimant=_value(row["claimant"]) or "",
+        targets=split("targets"),
+        quote=_value(row["quote"]) or "",
+        date=_value(row.get("date")),
+        modality=(_value(row["modality"]) or "").rsplit("#", 1)[-1].lower(),
+        document=_value(row["doc"]) or "",
+        act=_value(row.get("act")),
+        act_label=_value(row.get("actLabel")),
+        act_types=split("actTypes"),
+        responds_to=split("responds"),
+        start=int(row["start"].value) if row.get("start") is not None else None,  # type: ignore[union-attr]
+        end=int(row["end"].value) if row.get("end") is not None else None,  # type: ignore[union-attr]
+    )
+
+
+_DETAILS = f"""
+SELECT ?s ?kind ?claimant ?quote ?date ?modality ?doc ?act ?actLabel ?start ?end
+  (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?targets)
+  (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?responds)
+  (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?actTypes)
+WHERE {{
+  VALUES ?s {{ $VALUES }}
+  GRAPH ?g {{
+    ?s a ?kind ; <{AG.claimant}> ?claimant ; <{AG.quote}> ?quote ; <{AG.modality}> ?modality .
+    FILTER (?kind != <{AG.Statement}>)
+    OPTIONAL {{ ?s <{AG.statedOn}> ?date }}
+    OPTIONAL {{ ?s <{AG.target}> ?t }}
+    OPTIONAL {{ ?s <{AG.respondsTo}> ?r }}
+    OPTIONAL {{ ?s <{AG.allegedAct}> ?act . ?act <{RDFS.label}> ?actLabel
+                OPTIONAL {{ ?act <{AG.actType}> ?type }} }}
+    OPTIONAL {{ ?ann <{OA.hasBody}> ?s ; <{OA.hasTarget}>/<{OA.hasSelector}> ?sel .
+                ?sel <{OA.start}> ?start ; <{OA.end}> ?end }}
+  }}
+  BIND (?g AS ?doc)
+}} GROUP BY ?s ?kind ?claimant ?quote ?date ?modality ?doc ?act ?actLabel ?start ?end"""
+
+
+# documents ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    iri: str
+    title: str | None
+    url: str | None
+    publisher: str | None
+    published: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Mention:
+    actor: str
+    start: int
+    end: int
+    text: str
+
+
+def documents(store: RDFStore, limit: int, offset: int) -> tuple[int, list[Document]]:
+    """How many documents there are, and one page of them by id."""
+    total = store.solutions(
+        f"SELECT (COUNT(?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g a {_iri(str(AG.Document))} }} }}"
+    )
+    rows = store.solutions(
+        f"{_DOCUMENT} ORDER BY ?id LIMIT {int(limit)} OFFSET {int(offset)}".replace("$GRAPH", "?g")
+    )
+    return int(total[0]["n"].value), [_document(r) for r in rows]
+
+
+def document(store: RDFStore, doc_id: str) -> tuple[Document, str]:
+    """One document's metadata and text, or `NotFoundError`."""
+    graph = store.document_graph(doc_id)
+    rows = store.solutions(_DOCUMENT.replace("$GRAPH", _iri(str(graph))))
+    text = store.solutions(
+        f"SELECT ?text WHERE {{ GRAPH {_iri(str(graph))} {{ ?d {_iri(str(AG.text))} ?text }} }}"
+    )
+    if not rows:
+        raise NotFoundError(f"no document {doc_id!r} in the store")
+    return _document(rows[0]), text[0]["text"].value if text else ""
+
+
+def mentions(store: RDFStore, doc_id: str) -> list[Mention]:
+    """Every marked mention of an actor in one document, in text order."""
+    graph = _iri(str(store.document_graph(doc_id)))
+    rows = store.solutions(
+        f"""SELECT ?actor ?start ?end ?exact WHERE {{ GRAPH {graph} {{
+          ?ann <{OA.motivatedBy}> <{OA.identifying}> ; <{OA.hasBody}> ?actor ;
+               <{OA.hasTarget}>/<{OA.hasSelector}> ?pos, ?quote .
+          ?actor a <{AG.Actor}> .
+          ?pos <{OA.start}> ?start ; <{OA.end}> ?end . ?quote <{OA.exact}> ?exact }} }}"""
+    )
+    found = {
+        Mention(r["actor"].value, int(r["start"].value), int(r["end"].value), r["exact"].value)
+        for r in rows
+    }
+    return sorted(found, key=lambda m: (m.start, m.end, m.actor))
+
+
+def _document(row: dict[str, ox.NamedNode | ox.Literal | None]) -> Document:
+    return Document(
+        id=_value(row["id"]) or "",
+        iri=_value(row["g"]) or "",
+        title=_value(row.get("title")),
+        url=_value(row.get("url")),
+        publisher=_value(row.get("publisher")),
+        published=_value(row.get("published")),
+        language=_value(row.get("language")),
+    )
+
+
+_DOCUMENT = f"""SELECT ?g ?id ?title ?url ?publisher ?published ?language WHERE {{
+  GRAPH $GRAPH {{
+    ?g a <{AG.Document}> ; <{DCTERMS.identifier}> ?id .
+    OPTIONAL {{ ?g <{DCTERMS.title}> ?title }}
+    OPTIONAL {{ ?g <{SCHEMA.url}> ?url }}
+    OPTIONAL {{ ?g <{DCTERMS.publisher}> ?publisher }}
+    OPTIONAL {{ ?g <{DCTERMS.issued}> ?published }}
+    OPTIONAL {{ ?g <{DCTERMS.language}> ?language }}
+  }}
+}}"""
