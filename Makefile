@@ -4,11 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_NODE := tests/neo4j_lint/node_modules/.installed
+CHROMIUM := /usr/bin/chromium
 DATA ?= allegraph-data
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench screenshot clean
 
-setup: $(STAMP) $(LINT_NODE)
+setup: $(STAMP) $(LINT_NODE) $(CHROMIUM)
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3" >&2; exit 1; }
@@ -23,14 +26,22 @@ $(LINT_NODE): tests/neo4j_lint/package.json tests/neo4j_lint/package-lock.json
 	npm ci --prefix tests/neo4j_lint --no-audit --no-fund --loglevel=error
 	touch $(LINT_NODE)
 
+# Debian's Chromium, which the browser tests drive through playwright (never `playwright
+# install`: it would download a browser of its own).
+$(CHROMIUM):
+	@command -v apt-get >/dev/null 2>&1 || { echo "apt-get not found: install chromium at $(CHROMIUM)" >&2; exit 1; }
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 demo: setup
-	$(BIN)/allegraph --data $(DATA) ingest examples/
+	$(BIN)/allegraph --data $(DATA) ingest examples/svr-nato-false-flag.yaml
 	$(BIN)/allegraph --data $(DATA) stats
 	@echo "Who accused whom (docs/queries/who-accused-whom.rq):"
 	COLUMNS=$${COLUMNS:-140} $(BIN)/allegraph --data $(DATA) query sparql @docs/queries/who-accused-whom.rq
 	$(BIN)/allegraph --data $(DATA) sync --verify
 	@echo "Mirror accusations (Cypher, on the embedded FalkorDB):"
 	$(BIN)/allegraph --data $(DATA) mirrors
+	@echo "Serving the HTTP API (Ctrl-C stops it):"
+	$(BIN)/allegraph --data $(DATA) serve --host $(HOST) --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff format --check .
@@ -42,6 +53,11 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/viz.py
+	$(BIN)/python bench/api.py
+
+screenshot: setup
+	$(BIN)/python docs/screenshot.py
 
 clean:
 	rm -rf $(VENV) $(DATA) .mypy_cache .pytest_cache .ruff_cache

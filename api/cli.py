@@ -23,8 +23,9 @@ from rich.table import Table
 from graph.ingest import IngestReport, ingest_paths
 from graph.stats import store_stats
 from graph.store import EXPORT_FORMATS, RDFStore
-from loaders import DEFAULT_MAX_BYTES, FORMATS, discover
+from loaders import DEFAULT_MAX_BYTES, FORMATS, discover, load_mapping
 from loaders.errors import AllegraphError, UsageError
+from loaders.mapping import DEFAULT as NO_MAPPING
 from loaders.schema import document_schema
 from ontology import act_types
 
@@ -36,6 +37,8 @@ app = typer.Typer(
 )
 query_app = typer.Typer(help="Ask the store questions.", no_args_is_help=True)
 app.add_typer(query_app, name="query")
+actors_app = typer.Typer(help="Correct which names are one actor.", no_args_is_help=True)
+app.add_typer(actors_app, name="actors")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -93,10 +96,15 @@ def ingest(
     report: Annotated[
         ReportFormat, typer.Option(help="Summary as text or JSON.")
     ] = ReportFormat.text,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="YAML file mapping your labels and roles onto allegraph's."),
+    ] = None,
 ) -> None:
     """Ingest annotated documents; each replaces any earlier version of itself."""
     if format != "auto" and format not in FORMATS:
         raise UsageError(f"unknown format {format!r}; known: auto, {', '.join(FORMATS)}")
+    labels = NO_MAPPING if mapping is None else load_mapping(mapping)
     files = list(discover(paths, format))
     if not files:
         raise UsageError("no files to ingest under " + ", ".join(map(str, paths)))
@@ -105,7 +113,13 @@ def ingest(
         done = iter(range(1, len(files) + 1))
         tick = None if update is None else (lambda _path: update(next(done), len(files)))
         result = ingest_paths(
-            store, files, format=format, shacl=shacl, max_bytes=max_bytes, progress=tick
+            store,
+            files,
+            format=format,
+            shacl=shacl,
+            max_bytes=max_bytes,
+            mapping=labels,
+            progress=tick,
         )
     _ingest_summary(result, report)
     if not result.ok:
@@ -396,6 +410,73 @@ def _actor_names(store: RDFStore) -> dict[str, str]:
     return {str(a): str(n) for a, n in store.rows(rows)}
 
 
+@app.command()
+def viz(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")],
+    actor: Annotated[
+        str | None, typer.Option(help="Draw this actor's network (IRI, id, name or alias).")
+    ] = None,
+    depth: Annotated[int, typer.Option(min=0, max=6, help="Links out from --actor.")] = 1,
+    chains: Annotated[
+        tuple[str, str] | None,
+        typer.Option(metavar="FROM TO", help="Draw the chains from one actor to another."),
+    ] = None,
+    mirrors: Annotated[bool, typer.Option("--mirrors", help="Draw mirror accusations.")] = False,
+    cypher: Annotated[
+        str | None, typer.Option(help="Draw what a read-only Cypher query returns (@FILE, -).")
+    ] = None,
+    sparql: Annotated[
+        str | None, typer.Option(help="Draw a SPARQL CONSTRUCT query's graph (@FILE, -).")
+    ] = None,
+    max_hops: Annotated[int, typer.Option(min=1, max=8, help="Longest chain.")] = 4,
+    title: Annotated[str | None, typer.Option(help="Title above the picture.")] = None,
+    caption: Annotated[str | None, typer.Option(help="Caption under the picture.")] = None,
+    fragment: Annotated[
+        bool, typer.Option("--fragment", help="Write a snippet to paste into a page.")
+    ] = False,
+    engine: EngineOption = Engine.cypher,
+    backend: BackendOption = None,
+) -> None:
+    """Draw a network of who accused whom as one offline HTML file (pyvis)."""
+    import viz as pictures
+    from graph.actors import resolve_actor
+
+    chosen = [actor is not None, chains is not None, mirrors, cypher is not None, sparql]
+    if sum(bool(c) for c in chosen) != 1:
+        raise UsageError("give exactly one of --actor, --chains, --mirrors, --cypher, --sparql")
+    if sparql is not None:
+        with _store(ctx) as store:
+            picture = pictures.sparql_subgraph(store, _read_query(sparql))
+    else:
+        use_graph = engine == Engine.cypher or cypher is not None
+        with _answering(ctx, Engine.cypher if use_graph else engine, backend) as (store, graph):
+            if actor is not None:
+                iri = resolve_actor(store, actor)
+                picture = pictures.neighbourhood_subgraph(store, iri, depth, graph)
+            elif chains is not None:
+                a, b = (resolve_actor(store, name) for name in chains)
+                picture = pictures.chains_subgraph(store, a, b, max_hops, backend=graph)
+            elif mirrors:
+                picture = pictures.mirrors_subgraph(store, graph)
+            else:
+                picture = pictures.cypher_subgraph(store, graph, _read_query(cypher or ""))
+    html = pictures.render_network(picture, title=title, caption=caption, fragment=fragment)
+    _write_atomically(output, html)
+    err.print(f"wrote {output}: {len(picture.nodes)} node(s), {len(picture.edges)} link(s)")
+
+
+def _write_atomically(output: Path, text: str) -> None:
+    """Write beside the target, then rename: a failure never leaves half a file behind."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
 @query_app.command("cypher")
 def query_cypher(
     ctx: typer.Context,
@@ -439,6 +520,78 @@ def _print_csv(rows: list[dict[str, Any]]) -> None:
             else json.dumps(v, ensure_ascii=False)
             for v in row.values()
         )
+
+
+# serve ---------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(envvar="ALLEGRAPH_HOST", help="Address to listen on.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(envvar="ALLEGRAPH_PORT", help="Port to listen on.")] = 8000,
+    backend: BackendOption = None,
+) -> None:
+    """Serve the HTTP API (SPARQL, Cypher, investigator endpoints) with uvicorn."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.services import Services
+    from api.settings import Settings
+
+    overrides: dict[str, Any] = {"data": ctx.obj, "host": host, "port": port}
+    if backend:
+        overrides["backend"] = backend
+    settings = Settings(**overrides)
+    opened = Services(settings)  # store, graph database, SPARQL workers: fail here, clearly
+    base = f"http://{host}:{port}"
+    for what, path in SERVED_PAGES:
+        err.print(f"{what:<20} {base}{path}", highlight=False)
+    uvicorn.run(create_app(settings, opened), host=host, port=port, log_level="warning")
+
+
+SERVED_PAGES = [
+    ("API docs", "/docs"),
+    ("SPARQL endpoint", "/sparql"),
+    ("Mirror accusations", "/mirrors"),
+    ("Picture of them", "/viz/mirrors"),
+]
+
+
+# actors ----------------------------------------------------------------------------------
+
+
+@actors_app.command("merge")
+def actors_merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(metavar="A", help="The actor to keep.")],
+    merged: Annotated[str, typer.Argument(metavar="B", help="The actor merged into A.")],
+) -> None:
+    """Make B the same actor as A, in every document now and after (undo with split)."""
+    from graph.actors import resolve_actor
+    from graph.curation import merge_actors
+
+    with _store(ctx) as store:
+        done = merge_actors(store, resolve_actor(store, keep), resolve_actor(store, merged))
+    out.print(f"merged {done.actors[0]} into {done.kept}; {len(done.documents)} document(s)")
+
+
+@actors_app.command("split")
+def actors_split(
+    ctx: typer.Context,
+    actor: Annotated[str, typer.Argument(metavar="A", help="An actor others were merged into.")],
+) -> None:
+    """Undo the merges into A: each merged actor gets its documents back."""
+    from graph.actors import resolve_actor
+    from graph.curation import split_actor
+
+    with _store(ctx) as store:
+        done = split_actor(store, resolve_actor(store, actor))
+    for restored in done.actors:
+        out.print(f"split {restored} from {done.kept}")
+    out.print(f"{len(done.documents)} document(s) rewritten")
 
 
 # stats / schema / generate -------------------------------------------------------------

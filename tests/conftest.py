@@ -85,3 +85,20 @@ def graph_dump(backend) -> tuple[list[object], list[object]]:  # type: ignore[no
     return sorted((sorted(n["labels"]), n["iri"], n["props"]) for n in nodes), sorted(
         (e["a"], e["t"], e["b"], key(sorted(e["props"].items()))) for e in edges
     )
+
+
+API_KEY = "test-key-0123456789"
+
+
+@pytest.fixture(scope="module")
+def seed_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real uvicorn serving the seed article (ingested, synced) with a write key set."""
+    from api.settings import Settings
+    from tests.api_server import running_api
+
+    data = tmp_path_factory.mktemp("api") / "data"
+    with RDFStore.in_data_dir(data) as opened:
+        assert ingest_paths(opened, [SEED_YAML]).ok
+    settings = Settings(data=data, api_key=API_KEY, query_timeout_s=5, result_cap=500)  # type: ignore[arg-type]
+    with running_api(settings) as url:
+        yield url

@@ -118,3 +118,43 @@ def test_the_printed_schema_accepts_the_seed_and_refuses_a_bad_kind(cli) -> None
     jsonschema.Draft202012Validator(schema).validate(seed)
     seed["entities"][0]["kind"] = "Spy"
     assert not jsonschema.Draft202012Validator(schema).is_valid(seed)
+
+
+def test_viz_writes_one_offline_picture_per_question(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(SEED_YAML))
+    runs = {
+        "actor.html": ["--actor", "svr", "--depth", "2", "--engine", "sparql"],
+        "chains.html": ["--chains", "Stoltenberg", "Ukraine"],
+        "mirrors.html": ["--mirrors", "--engine", "sparql", "--fragment"],
+        "cypher.html": ["--cypher", "MATCH p = (:Actor)-[:DENIED]->(:Actor) RETURN p"],
+        "sparql.html": ["--sparql", "CONSTRUCT { ?a ag:warned ?b } WHERE { ?a ag:warned ?b }"],
+    }
+    for name, args in runs.items():
+        done = cli("viz", *args, "-o", str(tmp_path / name), "--title", "Seed <network>")
+        assert done.code == 0, done.stderr
+        html = (tmp_path / name).read_text(encoding="utf-8")
+        assert "Seed &lt;network&gt;" in html and "vis.Network" in html
+        assert "<script src" not in html and "<link" not in html
+    assert "wrote" in done.stderr and "2 node(s), 1 link(s)" in done.stderr  # the one warning
+    assert not (tmp_path / "sparql.html.partial").exists()
+    assert "<html" not in (tmp_path / "mirrors.html").read_text(encoding="utf-8")
+
+
+def test_viz_errors_are_clear_and_leave_no_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(SEED_YAML))
+    out = tmp_path / "x.html"
+    cases = [
+        (["--actor", "nobody"], "no actor named 'nobody'"),
+        (["--actor", "svr", "--mirrors"], "exactly one of"),
+        (["--cypher", "CREATE (n:Resource) RETURN n"], "only read-only Cypher"),
+        (["--cypher", "MATCH (n RETURN n"], "Cypher query failed"),
+        (["--sparql", "SELECT ?a WHERE { ?a a ag:Actor }"], "CONSTRUCT"),
+    ]
+    for args, message in cases:
+        done = cli("viz", *args, "-o", str(out))
+        assert done.code == 2, (args, done.stderr)
+        assert message in done.stderr and "Traceback" not in done.stderr
+        assert not out.exists()
+    nowhere = tmp_path / "missing" / "x.html"
+    done = cli("viz", "--actor", "svr", "--engine", "sparql", "-o", str(nowhere))
+    assert done.code == 2 and "cannot write" in done.stderr and "Traceback" not in done.stderr
