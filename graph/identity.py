@@ -14,17 +14,12 @@ from collections.abc import Mapping
 
 from rdflib import URIRef
 
+from graph import catalog
 from graph.rdf import actor_iri
 from graph.store import RDFStore
 from loaders.model import AnnotatedDocument, Entity
 from loaders.names import normal_name
-from ontology import AG, WD
-from ontology.namespace import OWL, RDFS, SKOS
-
-_NAMES = f"""SELECT DISTINCT ?a ?name WHERE {{ ?a a <{AG.Actor}> .
-  {{ ?a <{RDFS.label}> ?name }} UNION {{ ?a <{SKOS.altLabel}> ?name }} }}"""
-_WIKIDATA = f"""SELECT DISTINCT ?a ?item WHERE {{ ?a a <{AG.Actor}> ; <{OWL.sameAs}> ?item .
-  FILTER (STRSTARTS(STR(?item), "{WD}")) }}"""
+from ontology import WD
 
 
 class ActorIndex:
@@ -39,10 +34,13 @@ class ActorIndex:
     @classmethod
     def from_store(cls, store: RDFStore, canonical: Mapping[URIRef, URIRef]) -> ActorIndex:
         index = cls(canonical)
-        for row in store.solutions(_WIKIDATA):
-            index.add_wikidata(URIRef(row["a"].value), row["item"].value.removeprefix(str(WD)))
-        for row in store.solutions(_NAMES):
-            index.by_name[normal_name(row["name"].value)].add(URIRef(row["a"].value))
+        for actor in catalog.actors(store).values():
+            iri = URIRef(actor.iri)
+            for item in sorted(actor.same_as):
+                if item.startswith(str(WD)):
+                    index.add_wikidata(iri, item.removeprefix(str(WD)))
+            for name in actor.names | actor.aliases:
+                index.by_name[normal_name(name)].add(iri)
         return index
 
     def add_wikidata(self, actor: URIRef, item: str) -> None:

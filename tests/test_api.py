@@ -48,7 +48,7 @@ def test_unknown_actor_is_a_404_problem(seed_api: str) -> None:
     response = get(seed_api, "/actors/spectre")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["detail"] == "no actor 'spectre'"
+    assert response.json()["detail"] == "no actor named 'spectre'"
 
 
 def test_actor_statements_by_role(seed_api: str) -> None:
