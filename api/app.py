@@ -16,6 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from api import problems
+from api.fast_path import CachedActorPages
 from api.limits import BodyLimit
 from api.routes import actors, analysis, cypher, documents, sparql, statements, viz
 from api.security import describe_security
@@ -70,6 +71,9 @@ def create_app(settings: Settings | None = None, opened: Services | None = None)
     _describe_security(app, settings)
     for module in (sparql, cypher, actors, statements, analysis, documents, viz):
         app.include_router(module.router)
+    # The last added runs first: CORS, then the cached actor pages, then the body limit.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(CachedActorPages)  # a cached page skips routing and validation
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -77,5 +81,4 @@ def create_app(settings: Settings | None = None, opened: Services | None = None)
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Accept", "Content-Type", "X-API-Key"],
         )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     return app

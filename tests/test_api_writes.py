@@ -177,3 +177,23 @@ def test_uploads_in_every_annotation_tool_format(api: str, files: list[str]) -> 
     assert ("Russia", "NATO", "false-flag") in {
         (m["a"]["name"], m["b"]["name"], m["act_type"]) for m in mirrors
     }
+
+
+def test_a_cached_actor_page_is_replaced_after_a_write(api: str) -> None:
+    httpx.post(
+        api + "/documents",
+        files={"file": ("a.yaml", _seed_as("cache-a"), "application/yaml")},
+        headers=KEY,
+        timeout=120,
+    )
+    first = httpx.get(api + "/actors/svr").json()
+    assert httpx.get(api + "/actors/svr").json() == first  # the second comes from memory
+    httpx.post(
+        api + "/documents",
+        files={"file": ("b.yaml", _seed_as("cache-b"), "application/yaml")},
+        headers=KEY,
+        timeout=120,
+    )
+    after = httpx.get(api + "/actors/svr").json()
+    assert after["documents"] == first["documents"] + 1
+    assert after["statements"]["made"]["accusation"] > first["statements"]["made"]["accusation"]
