@@ -67,10 +67,11 @@ def document_triples(
 
 def with_graph_hash(document: URIRef, triples: Sequence[Triple]) -> list[Triple]:
     """The triples (less any old graph hash) followed by the hash of their sorted lines."""
-    kept = [t for t in triples if t[1] != AG.graphHash]
+    graph_hash = AG.graphHash  # looked up once: a namespace attribute builds a new URIRef
+    kept = [t for t in triples if t[1] != graph_hash]
     lines = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in kept)
     digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-    return [*kept, (document, AG.graphHash, Literal(digest))]
+    return [*kept, (document, graph_hash, Literal(digest))]
 
 
 class _DocumentMapper:
