@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
 from urllib.parse import unquote
 
 from fastapi import Request
@@ -10,6 +11,8 @@ from api import schemas
 from graph import catalog
 from graph.rdf import document_iri
 from ontology import act_types
+
+T = TypeVar("T")
 
 
 class Presenter:
@@ -88,6 +91,17 @@ def _span(st: catalog.Statement) -> schemas.Span | None:
     if st.start is None or st.end is None:
         return None
     return schemas.Span(start=st.start, end=st.end)
+
+
+def page(request: Request, items: list[T], total: int, limit: int, offset: int) -> schemas.Page[T]:
+    """One page of a list, with the URL of the next (same filters) unless it is the last."""
+    return schemas.Page[T](
+        items=items,
+        total=total,
+        limit=limit,
+        offset=offset,
+        next=next_page(request, total, limit, offset),
+    )
 
 
 def next_page(request: Request, total: int, limit: int, offset: int) -> str | None:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,3 +103,14 @@ def seed_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(data=data, api_key=API_KEY, query_timeout_s=5, result_cap=500)  # type: ignore[arg-type]
     with running_api(settings) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, through playwright (installed by `make setup`)."""
+    from viz.browser import CHROMIUM, chromium
+
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (installs Debian's chromium)")
+    with chromium() as opened:
+        yield opened

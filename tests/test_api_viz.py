@@ -4,14 +4,10 @@ in real Chromium with every request outside the server refused) or a pasteable s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-
-from viz.browser import CHROMIUM, chromium
 
 
 def picture(url: str, path: str, **params: Any) -> httpx.Response:
@@ -45,14 +41,6 @@ def test_cypher_pictures_and_their_refusals(seed_api: str) -> None:
     write = httpx.post(seed_api + "/viz/cypher", json={"query": "CREATE (n:X) RETURN n"})
     assert write.status_code == 403
     assert picture(seed_api, "/viz/actors/nobody").status_code == 404
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (installs Debian's chromium)")
-    with chromium() as opened:
-        yield opened
 
 
 def test_the_mirrors_picture_draws_inside_an_iframe(

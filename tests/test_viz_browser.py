@@ -5,29 +5,18 @@ links, answer a click with the node's details, load nothing, and not be blank.""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from graph import queries
 from graph.actors import resolve_actor
 from graph.store import RDFStore
 from viz import Evidence, Source, Subgraph, neighbourhood_subgraph, render_network
-from viz.browser import CHROMIUM, OfflinePage, chromium, node_position, open_offline
+from viz.browser import OfflinePage, node_position, open_offline
 from viz.layout import PHYSICS_LIMIT
 from viz.model import VizEdge, VizNode, assemble
 
 HOSTILE = '</script><img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make setup` (installs Debian's chromium)")
-    with chromium() as opened:
-        yield opened
 
 
 def picture_file(tmp_path: Path, html: str, name: str = "picture.html") -> Path:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api import schemas
-from api.present import Presenter, next_page
+from api.present import Presenter, page
 from api.problems import ERROR_RESPONSES
 from api.routes.paging import Limit, Offset
 from api.security import may_read
@@ -44,13 +44,8 @@ def list_actors(
     """Actors whose name or alias contains `q`, exact matches first."""
     matches = catalog.search_actors(found.actors(), q, kind.value if kind else None)
     present = Presenter(found.actors())
-    return schemas.Page[schemas.ActorSummary](
-        items=[present.actor_summary(a) for a in matches[offset : offset + limit]],
-        total=len(matches),
-        limit=limit,
-        offset=offset,
-        next=next_page(request, len(matches), limit, offset),
-    )
+    items = [present.actor_summary(a) for a in matches[offset : offset + limit]]
+    return page(request, items, len(matches), limit, offset)
 
 
 @router.get("/actors/{actor_id}", response_model=schemas.Actor)

@@ -33,24 +33,29 @@ EngineParam = Annotated[
     Engine, Query(description="Answer from the Cypher graph or from SPARQL.", examples=["cypher"])
 ]
 ActorParam = Annotated[str, Query(description="Actor id, IRI, name or alias.")]
+# The parameters of a chain search, shared with its picture (`api.routes.viz`).
+From = Annotated[
+    str, Query(alias="from", description="Actor id, IRI, name or alias.", examples=["svr"])
+]
+To = Annotated[
+    str, Query(alias="to", description="Actor id, IRI, name or alias.", examples=["Q212"])
+]
+MaxHops = Annotated[int, Query(ge=1, le=6, description="Longest chain.", examples=[4])]
+Kinds = Annotated[
+    list[str] | None,
+    Query(
+        description="Statement kinds to follow (repeat, or separate by commas).",
+        examples=[["accusation", "warning"]],
+    ),
+]
 
 
 @router.get("/chains", response_model=list[schemas.Chain])
 async def chains(
-    source: Annotated[
-        str, Query(alias="from", description="Actor id, IRI, name or alias.", examples=["svr"])
-    ],
-    target: Annotated[
-        str, Query(alias="to", description="Actor id, IRI, name or alias.", examples=["Q212"])
-    ],
-    max_hops: Annotated[int, Query(ge=1, le=6, description="Longest chain.", examples=[4])] = 4,
-    kinds: Annotated[
-        list[str] | None,
-        Query(
-            description="Statement kinds to follow (repeat, or separate by commas).",
-            examples=[["accusation", "warning"]],
-        ),
-    ] = None,
+    source: From,
+    target: To,
+    max_hops: MaxHops = 4,
+    kinds: Kinds = None,
     limit: Annotated[
         int, Query(ge=1, le=1000, description="Most chains, shortest first.", examples=[100])
     ] = 100,

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api import schemas
-from api.present import Presenter, next_page
+from api.present import Presenter, page
 from api.problems import ERROR_RESPONSES
 from api.routes.paging import Limit, Offset
 from api.security import may_read, may_write
@@ -52,14 +52,9 @@ def list_documents(
     request: Request, limit: Limit = 50, offset: Offset = 0, found: Services = Depends(services)
 ) -> schemas.Page[schemas.Document]:
     """Every document, by id."""
-    total, page = catalog.documents(found.store, limit, offset)
-    return schemas.Page[schemas.Document](
-        items=[Presenter.document(d) for d in page],
-        total=total,
-        limit=limit,
-        offset=offset,
-        next=next_page(request, total, limit, offset),
-    )
+    total, found_documents = catalog.documents(found.store, limit, offset)
+    items = [Presenter.document(d) for d in found_documents]
+    return page(request, items, total, limit, offset)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from api import schemas
-from api.present import Presenter, next_page
+from api.present import Presenter, page
 from api.problems import ERROR_RESPONSES
 from api.routes.paging import Limit, Offset
 from api.security import may_read
@@ -59,12 +59,6 @@ async def list_statements(
 def statement_page(
     request: Request, found: Services, where: catalog.StatementFilter, limit: int, offset: int
 ) -> schemas.Page[schemas.Statement]:
-    total, page = catalog.statements(found.store, where, limit, offset)
+    total, statements = catalog.statements(found.store, where, limit, offset)
     present = Presenter(found.actors())
-    return schemas.Page[schemas.Statement](
-        items=[present.statement(s) for s in page],
-        total=total,
-        limit=limit,
-        offset=offset,
-        next=next_page(request, total, limit, offset),
-    )
+    return page(request, [present.statement(s) for s in statements], total, limit, offset)

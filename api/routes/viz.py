@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 import viz
 from api.problems import ERROR_RESPONSES
-from api.routes.analysis import kinds_to_follow
+from api.routes.analysis import From, Kinds, MaxHops, To, kinds_to_follow
 from api.schemas import CypherRequest
 from api.security import may_read
 from api.services import Services, services
@@ -76,17 +76,10 @@ async def actor_picture(
 
 @router.get("/viz/chains", responses=_HTML, summary="Picture: chains between two actors")
 async def chains_picture(
-    source: Annotated[
-        str, Query(alias="from", description="Actor id, IRI, name or alias.", examples=["svr"])
-    ],
-    target: Annotated[
-        str, Query(alias="to", description="Actor id, IRI, name or alias.", examples=["Q212"])
-    ],
-    max_hops: Annotated[int, Query(ge=1, le=6, description="Longest chain.", examples=[4])] = 4,
-    kinds: Annotated[
-        list[str] | None,
-        Query(description="Statement kinds to follow.", examples=[["accusation"]]),
-    ] = None,
+    source: From,
+    target: To,
+    max_hops: MaxHops = 4,
+    kinds: Kinds = None,
     fragment: Fragment = False,
     title: Title = None,
     found: Services = Depends(services),
