@@ -8,8 +8,6 @@ It only answers when reads are open; anything else goes on to the app as usual.
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 PREFIX = "/actors/"
@@ -42,5 +40,5 @@ class CachedActorPages:
         services = getattr(scope["app"].state, "services", None)
         if services is None or not services.settings.open_reads:
             return None
-        found: bytes | None = services.cached(("actor", unquote(actor_id)))
+        found: bytes | None = services.cached(("actor", actor_id))  # the path is decoded
         return found

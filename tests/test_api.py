@@ -153,3 +153,10 @@ def test_bad_parameters_are_4xx_problems(seed_api: str, path: str) -> None:
 
 def test_name_keys_used_by_search_ignore_accents() -> None:
     assert name_key("Stoltenbérg") == name_key("STOLTENBERG")
+
+
+def test_an_actor_page_by_name_is_the_same_twice(seed_api: str) -> None:
+    first = get(seed_api, "/actors/Jens%20Stoltenberg")
+    second = get(seed_api, "/actors/Jens Stoltenberg")
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json() and first.json()["id"] == "jens-stoltenberg"
