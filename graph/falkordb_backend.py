@@ -21,7 +21,14 @@ from falkordb.path import Path as FalkorPath  # type: ignore[import-untyped]
 from graph import cypher
 from graph.backend import Row
 from graph.cypher import FALKORDB, Dialect
-from graph.falkordb_server import ServerAddress, ensure_server, release_server
+from graph.falkordb_server import (
+    SERVER_DIR,
+    ServerAddress,
+    ensure_server,
+    graph_answers,
+    kill_server,
+    release_server,
+)
 from loaders.errors import BackendError, QueryError, QueryTimeout, WriteRefused
 
 GRAPH_NAME = "allegraph"
@@ -57,7 +64,13 @@ class FalkorDBBackend:
             parsed = urlparse(url)
             address = ServerAddress(parsed.hostname or "127.0.0.1", parsed.port or 6379)
             return cls(address, graph=graph, password=parsed.password)
-        return cls(ensure_server(data_dir), data_dir, graph)
+        for _ in range(2):  # a server caught in FalkorDB's start-up deadlock is replaced once
+            address = ensure_server(data_dir)
+            if graph_answers(address, graph):
+                return cls(address, data_dir, graph)
+            kill_server(address, data_dir)
+        log = data_dir / SERVER_DIR / "server.log"
+        raise BackendError(f"the embedded FalkorDB stopped answering graph queries (see {log})")
 
     def read(
         self, query: str, parameters: dict[str, Any] | None = None, timeout_ms: int | None = None

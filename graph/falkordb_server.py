@@ -23,12 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from loaders.errors import BackendError
 
 SERVER_DIR = "falkordb"
 _STATE = "server.json"
 _START_TIMEOUT = 120.0  # loading a large snapshot takes a while
+_PROBE_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,42 @@ def release_server(address: ServerAddress, data_dir: Path) -> None:
             os.kill(address.pid, signal.SIGTERM)
         _wait_for_exit(address.pid)
         (directory / _STATE).unlink(missing_ok=True)
+
+
+def kill_server(address: ServerAddress, data_dir: Path) -> None:
+    """Stop a server that no longer answers (SIGKILL: it cannot save) and forget it."""
+    directory = data_dir / SERVER_DIR
+    with _locked(directory):
+        if address.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(address.pid, signal.SIGKILL)
+            _wait_for_exit(address.pid)
+        (directory / _STATE).unlink(missing_ok=True)
+
+
+def graph_answers(address: ServerAddress, graph: str, password: str | None = None) -> bool:
+    """Whether a graph query on `graph` comes back within `_PROBE_TIMEOUT` seconds.
+
+    FalkorDB 4.16 now and then deadlocks on the first query of a new server (its main thread
+    waits forever for a lock nobody holds while it registers the graph); a server caught so
+    answers PING but never this.
+    """
+    client = redis.Redis(
+        host=address.host,
+        port=address.port,
+        password=password,
+        socket_timeout=_PROBE_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),  # one try: redis-py would otherwise wait four times
+    )
+    try:
+        client.execute_command("GRAPH.QUERY", graph, "RETURN 1")  # type: ignore[no-untyped-call]
+        return True
+    except redis.TimeoutError:
+        return False
+    except redis.RedisError:
+        return True  # it answered, if only with an error
+    finally:
+        client.close()
 
 
 def _other_clients(address: ServerAddress, settle: float = 0.5) -> int:

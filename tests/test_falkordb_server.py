@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.backend import open_backend
 from graph.falkordb_server import SERVER_DIR, ensure_server, release_server
 from loaders.errors import BackendError
 from loaders.synthetic import write_corpus
@@ -87,3 +88,61 @@ def test_server_killed_mid_sync_is_repaired_by_the_next_sync(cli, tmp_path: Path
     repaired = cli("sync", "--verify")
     assert repaired.code == 0, repaired.stderr
     assert "verified" in repaired.stdout
+
+
+# A stand-in for a FalkorDB caught in its start-up deadlock (seen in 4.16: the main thread
+# waits forever for a lock while registering the first graph): it answers PING, and never
+# answers a graph query. The real bug cannot be brought on at will, so this peer plays it.
+STUCK_SERVER = """
+import socket, threading
+
+def serve(conn):
+    held = b""
+    while True:
+        data = conn.recv(65536)
+        if not data:
+            return
+        held += data
+        commands = held.split(b"*")[1:]  # one RESP array per command
+        held = b""
+        for command in commands:
+            name = command.upper()
+            if b"GRAPH." in name:
+                continue  # never answered
+            if b"HELLO" in name:
+                version = name.split(b"\\r\\n")[-2]  # the protocol asked for, 2 or 3
+                conn.sendall(b"%1\\r\\n+proto\\r\\n:" + version + b"\\r\\n")
+            else:
+                conn.sendall(b"+PONG\\r\\n" if b"PING" in name else b"+OK\\r\\n")
+
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", 0))
+server.listen()
+print(server.getsockname()[1], flush=True)
+while True:
+    conn, _ = server.accept()
+    threading.Thread(target=serve, args=(conn,), daemon=True).start()
+"""
+
+
+def test_a_server_that_stopped_answering_graph_queries_is_replaced(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    stuck = subprocess.Popen(
+        [sys.executable, "-c", STUCK_SERVER], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        port = int(stuck.stdout.readline())  # type: ignore[union-attr]
+        state = data / "falkordb" / "server.json"
+        state.parent.mkdir(parents=True)
+        state.write_text(json.dumps({"port": port, "pid": stuck.pid}))
+        backend = open_backend("falkordb", data)
+        try:
+            assert backend.read("RETURN 1 AS one") == [{"one": 1}]
+            stuck.poll()
+            assert not _alive(stuck.pid)  # the stuck one was killed (and reaped)
+            assert json.loads(state.read_text())["port"] != port
+        finally:
+            backend.close()
+    finally:
+        stuck.kill()
