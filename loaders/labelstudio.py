@@ -11,7 +11,6 @@ Tasks nobody annotated are skipped. Problems are reported by JSON pointer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from loaders.assemble import assemble
 from loaders.errors import InputError, Problem
 from loaders.mapping import DEFAULT, LabelMapping
 from loaders.model import AnnotatedDocument
-from loaders.source import read_text
+from loaders.source import read_json
 from loaders.spans import Export, Link, Mark, parse_notes
 
 NAME = "labelstudio"
@@ -48,7 +47,7 @@ def parse(path: Path, mapping: LabelMapping = DEFAULT) -> AnnotatedDocument:
 
 def parse_all(path: Path, mapping: LabelMapping = DEFAULT) -> list[AnnotatedDocument]:
     """Every annotated task of the export; every problem of every task is reported."""
-    data = _load_json(path)
+    data = read_json(path)
     tasks = data if isinstance(data, list) else [data]
     docs: list[AnnotatedDocument] = []
     problems: list[Problem] = []
@@ -63,14 +62,6 @@ def parse_all(path: Path, mapping: LabelMapping = DEFAULT) -> list[AnnotatedDocu
     if problems:
         raise InputError(path, problems)
     return docs
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        place = f"line {exc.lineno}, column {exc.colno}"
-        raise InputError.single(path, f"malformed JSON: {exc.msg}", place) from None
 
 
 def task_export(

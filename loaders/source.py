@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from loaders.errors import InputError
 
@@ -50,3 +52,12 @@ def decode_utf8(source: str | Path, data: bytes) -> str:
     if not text.strip():
         raise InputError.single(source, "file is empty (only white space)")
     return text
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file's content; malformed JSON is reported with its line and column."""
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        place = f"line {exc.lineno}, column {exc.colno}"
+        raise InputError.single(path, f"malformed JSON: {exc.msg}", place) from None

@@ -16,7 +16,6 @@ from `NAME.json` beside a `NAME.jsonld`. Problems are reported by JSON pointer.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from loaders.errors import InputError, Problem
 from loaders.mapping import DEFAULT, LabelMapping
 from loaders.model import AnnotatedDocument
 from loaders.names import slug
-from loaders.source import read_text
+from loaders.source import read_json, read_text
 from loaders.spans import Export, Link, Mark, parse_notes, read_sidecar, wikidata_id
 
 NAME = "webanno"
@@ -45,7 +44,7 @@ def is_companion(path: Path) -> bool:
 
 
 def parse(path: Path, mapping: LabelMapping = DEFAULT) -> AnnotatedDocument:
-    data = _load_json(path)
+    data = read_json(path)
     items = list(_annotations(data, ""))
     text = _document_text(path, [a for a, _ in items])
     metadata: dict[str, Any] = {}
@@ -65,14 +64,6 @@ def parse(path: Path, mapping: LabelMapping = DEFAULT) -> AnnotatedDocument:
 
 def parse_all(path: Path, mapping: LabelMapping = DEFAULT) -> list[AnnotatedDocument]:
     return [parse(path, mapping)]
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        place = f"line {exc.lineno}, column {exc.colno}"
-        raise InputError.single(path, f"malformed JSON: {exc.msg}", place) from None
 
 
 def _types(node: dict[str, Any]) -> set[str]:
