@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from graph.curation import CURATION_GRAPH
 from graph.network import NETWORK_GRAPH
+from graph.ntriples import iri_text
 from graph.rdf import document_iri, name_key
 from graph.store import RDFStore
 from loaders.errors import NotFoundError, UsageError
@@ -24,11 +25,6 @@ from ontology.namespace import DCTERMS, OA, OWL, RDF, RDFS, SCHEMA, SKOS
 ACTOR_PREFIX = f"{ID}actor/"
 _CURATION = ox.NamedNode(str(CURATION_GRAPH))  # merges are data about actors, not names
 _KINDS = {str(iri): kind for kind, iri in STATEMENT_KINDS.items()}
-
-
-def _iri(value: str) -> str:
-    """An IRI checked by Oxigraph's parser, safe to write between angle brackets."""
-    return f"<{ox.NamedNode(value).value}>"
 
 
 def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -109,11 +105,11 @@ class ActorFigures:
 def actor_figures(store: RDFStore, iri: str) -> ActorFigures:
     """How many statements of each kind an actor made and received, in how many documents,
     and its standing relations (from the network graph)."""
-    actor = _iri(iri)
-    made = _count_by_kind(store, f"?s {_iri(str(AG.claimant))} {actor}")
-    received = _count_by_kind(store, f"?s {_iri(str(AG.target))} {actor}")
+    actor = iri_text(iri)
+    made = _count_by_kind(store, f"?s {iri_text(str(AG.claimant))} {actor}")
+    received = _count_by_kind(store, f"?s {iri_text(str(AG.target))} {actor}")
     documents = store.solutions(
-        f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g {_iri(str(AG.mentions))} "
+        f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g {iri_text(str(AG.mentions))} "
         f"{actor} }} }}"
     )
     relations = _relations(store, iri)
@@ -131,15 +127,15 @@ def actor_figures(store: RDFStore, iri: str) -> ActorFigures:
 def _count_by_kind(store: RDFStore, pattern: str) -> dict[str, int]:
     rows = store.solutions(
         f"SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} . ?s a ?kind }} "
-        f"FILTER (?kind != {_iri(str(AG.Statement))}) }} GROUP BY ?kind"
+        f"FILTER (?kind != {iri_text(str(AG.Statement))}) }} GROUP BY ?kind"
     )
     counts = {_KINDS[r["kind"].value]: int(r["n"].value) for r in rows if r["kind"].value in _KINDS}
     return dict(sorted(counts.items()))
 
 
 def _relations(store: RDFStore, iri: str) -> dict[str, set[str]]:
-    actor, graph = _iri(iri), _iri(str(NETWORK_GRAPH))
-    predicates = f"{_iri(str(AG.partOf))} {_iri(str(AG.speaksFor))}"
+    actor, graph = iri_text(iri), iri_text(str(NETWORK_GRAPH))
+    predicates = f"{iri_text(str(AG.partOf))} {iri_text(str(AG.speaksFor))}"
     rows = store.solutions(
         f"SELECT ?dir ?p ?other WHERE {{ GRAPH {graph} {{ VALUES ?p {{ {predicates} }} "
         f"{{ {actor} ?p ?other BIND('' AS ?dir) }} UNION {{ ?other ?p {actor} BIND('^' AS ?dir) }}"
@@ -194,18 +190,22 @@ class StatementFilter:
 
     def pattern(self) -> str:
         """A SPARQL group binding ?s (and ?date) to every statement that passes."""
-        kind = _iri(str(self.kind.iri if self.kind else AG.Statement))
+        kind = iri_text(str(self.kind.iri if self.kind else AG.Statement))
         parts = [f"?s a {kind}"]
         if self.claimant:
-            parts.append(f"?s {_iri(str(AG.claimant))} {_iri(self.claimant)}")
+            parts.append(f"?s {iri_text(str(AG.claimant))} {iri_text(self.claimant)}")
         if self.target:
-            parts.append(f"?s {_iri(str(AG.target))} {_iri(self.target)}")
+            parts.append(f"?s {iri_text(str(AG.target))} {iri_text(self.target)}")
         body = " . ".join(parts)
         if self.actor:
-            a, claimant, target = _iri(self.actor), _iri(str(AG.claimant)), _iri(str(AG.target))
+            a, claimant, target = (
+                iri_text(self.actor),
+                iri_text(str(AG.claimant)),
+                iri_text(str(AG.target)),
+            )
             body += f" . {{ ?s {claimant} {a} }} UNION {{ ?s {target} {a} }}"
-        graph = _iri(str(document_iri(self.document))) if self.document else "?g"
-        body = f"GRAPH {graph} {{ {body} OPTIONAL {{ ?s {_iri(str(AG.statedOn))} ?date }} }}"
+        graph = iri_text(str(document_iri(self.document))) if self.document else "?g"
+        body = f"GRAPH {graph} {{ {body} OPTIONAL {{ ?s {iri_text(str(AG.statedOn))} ?date }} }}"
         if self.since:
             body += f' FILTER (BOUND(?date) && SUBSTR(STR(?date), 1, 10) >= "{self.since}")'
         if self.until:
@@ -249,7 +249,7 @@ def statement_details(store: RDFStore, iris: Iterable[str]) -> list[Statement]:
     order = list(dict.fromkeys(iris))
     if not order:
         return []
-    values = " ".join(_iri(i) for i in order)
+    values = " ".join(iri_text(i) for i in order)
     rows = store.solutions(_DETAILS.replace("$VALUES", values))
     found = {row["s"].value: _statement(row) for row in rows}
     return [found[i] for i in order if i in found]
@@ -325,7 +325,7 @@ class Mention:
 def documents(store: RDFStore, limit: int, offset: int) -> tuple[int, list[Document]]:
     """How many documents there are, and one page of them by id."""
     total = store.solutions(
-        f"SELECT (COUNT(?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g a {_iri(str(AG.Document))} }} }}"
+        f"SELECT (COUNT(?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g a {iri_text(str(AG.Document))} }} }}"
     )
     rows = store.solutions(
         f"{_DOCUMENT} ORDER BY ?id LIMIT {int(limit)} OFFSET {int(offset)}".replace("$GRAPH", "?g")
@@ -336,9 +336,10 @@ def documents(store: RDFStore, limit: int, offset: int) -> tuple[int, list[Docum
 def document(store: RDFStore, doc_id: str) -> tuple[Document, str]:
     """One document's metadata and text, or `NotFoundError`."""
     graph = store.document_graph(doc_id)
-    rows = store.solutions(_DOCUMENT.replace("$GRAPH", _iri(str(graph))))
+    rows = store.solutions(_DOCUMENT.replace("$GRAPH", iri_text(str(graph))))
     text = store.solutions(
-        f"SELECT ?text WHERE {{ GRAPH {_iri(str(graph))} {{ ?d {_iri(str(AG.text))} ?text }} }}"
+        f"SELECT ?text WHERE {{ GRAPH {iri_text(str(graph))} "
+        f"{{ ?d {iri_text(str(AG.text))} ?text }} }}"
     )
     if not rows:
         raise NotFoundError(f"no document {doc_id!r} in the store")
@@ -347,7 +348,7 @@ def document(store: RDFStore, doc_id: str) -> tuple[Document, str]:
 
 def mentions(store: RDFStore, doc_id: str) -> list[Mention]:
     """Every marked mention of an actor in one document, in text order."""
-    graph = _iri(str(store.document_graph(doc_id)))
+    graph = iri_text(str(store.document_graph(doc_id)))
     rows = store.solutions(
         f"""SELECT ?actor ?start ?end ?exact WHERE {{ GRAPH {graph} {{
           ?ann <{OA.motivatedBy}> <{OA.identifying}> ; <{OA.hasBody}> ?actor ;

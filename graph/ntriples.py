@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 Triple = tuple[URIRef, URIRef, Node]
 
 Graphs = Sequence[tuple[URIRef, Sequence[Triple]]]
+
+
+def iri_text(value: str) -> str:
+    """An IRI from a request or a query result, checked by Oxigraph's parser, as `<…>` text
+    that is safe to put into a SPARQL query."""
+    return f"<{ox.NamedNode(value).value}>"
 
 
 def term(node: object) -> str:

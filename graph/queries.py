@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from graph import cypher
 from graph.backend import CypherBackend
 from graph.network import NETWORK_GRAPH
+from graph.ntriples import iri_text
 from graph.property_graph import relationship_type
 from graph.store import RDFStore
 from ontology import AG, StatementKind
@@ -39,11 +38,6 @@ class TimelineEntry:
     quote: str
 
 
-def _iri(value: str) -> str:
-    """An IRI checked by Oxigraph's parser, safe to write between angle brackets."""
-    return f"<{ox.NamedNode(value).value}>"
-
-
 def _kinds(kinds: Iterable[str] | None) -> list[StatementKind]:
     return [SHORTCUT_KINDS[k] for k in (kinds or ["accusation"])]
 
@@ -64,12 +58,12 @@ def chains_sparql(
     kinds: Iterable[str] | None = None,
     limit: int = CHAIN_LIMIT,
 ) -> list[Path]:
-    predicates = " ".join(_iri(str(k.shortcut)) for k in _kinds(kinds))
+    predicates = " ".join(iri_text(str(k.shortcut)) for k in _kinds(kinds))
     found: list[Path] = []
     for hops in range(1, max_hops + 1):
         if len(found) >= limit:
             break
-        ends = [_iri(source), _iri(target)]
+        ends = [iri_text(source), iri_text(target)]
         nodes = [ends[0], *(f"?x{i}" for i in range(1, hops)), ends[1]]
         steps = " . ".join(f"{nodes[i]} ?p{i} {nodes[i + 1]}" for i in range(hops))
         values = " ".join(f"VALUES ?p{i} {{ {predicates} }}" for i in range(hops))
@@ -80,7 +74,7 @@ def chains_sparql(
         order = " ".join(f"STR({m})" for m in middle)
         query = (
             f"SELECT DISTINCT {' '.join(middle) or '*'} WHERE {{ {values} "
-            f"GRAPH {_iri(str(NETWORK_GRAPH))} {{ {steps} }} {apart} }} "
+            f"GRAPH {iri_text(str(NETWORK_GRAPH))} {{ {steps} }} {apart} }} "
             f"{'ORDER BY ' + order if order else ''} LIMIT {limit - len(found)}"
         )
         for row in store.solutions(query):
@@ -165,12 +159,12 @@ class Neighbourhood:
 def neighbourhood_sparql(store: RDFStore, actor: str, depth: int) -> Neighbourhood:
     step = f"({_NETWORK}|^({_NETWORK}))?"
     path = "/".join([step] * depth) if depth > 0 else "!(ag:none)?"
-    graph = _iri(str(NETWORK_GRAPH))
+    graph = iri_text(str(NETWORK_GRAPH))
     rows = store.solutions(
-        f"SELECT DISTINCT ?b WHERE {{ GRAPH {graph} {{ {_iri(actor)} {path} ?b }} }}", _PREFIXES
+        f"SELECT DISTINCT ?b WHERE {{ GRAPH {graph} {{ {iri_text(actor)} {path} ?b }} }}", _PREFIXES
     )
     actors = sorted({actor, *(r["b"].value for r in rows)})
-    values = " ".join(_iri(a) for a in actors)
+    values = " ".join(iri_text(a) for a in actors)
     edges = store.solutions(
         f"SELECT DISTINCT ?a ?p ?b WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "
         f"GRAPH {graph} {{ ?a ?p ?b }} }}"
@@ -198,7 +192,7 @@ def _relation(predicate: str) -> str:
 def timeline_sparql(store: RDFStore, actor: str) -> list[TimelineEntry]:
     query = f"""
     SELECT ?s ?date ?kind ?c ?quote (GROUP_CONCAT(STR(?t); separator=" ") AS ?targets) WHERE {{
-      {{ ?s ag:claimant {_iri(actor)} }} UNION {{ ?s ag:target {_iri(actor)} }}
+      {{ ?s ag:claimant {iri_text(actor)} }} UNION {{ ?s ag:target {iri_text(actor)} }}
       ?s a ?kind ; ag:claimant ?c ; ag:quote ?quote .
       ?kind rdfs:subClassOf ag:Statement .
       OPTIONAL {{ ?s ag:statedOn ?date }}

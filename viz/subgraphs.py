@@ -17,6 +17,7 @@ from rdflib import BNode, URIRef
 from graph import queries
 from graph.backend import CypherBackend
 from graph.network import NETWORK_GRAPH
+from graph.ntriples import iri_text
 from graph.property_graph import relationship_type
 from graph.store import RDFStore
 from loaders.errors import NotFoundError, ResultTooLarge, UsageError
@@ -173,7 +174,7 @@ def _accusations_between(
         return set()
 
     def iri(value: str | None) -> str:
-        return "UNDEF" if value is None else f"<{ox.NamedNode(value).value}>"
+        return "UNDEF" if value is None else iri_text(value)
 
     values = " ".join(f"({iri(c)} {iri(t)} {iri(k)})" for c, t, k in sorted(wanted, key=str))
     rows = store.solutions(
