@@ -42,7 +42,6 @@ class Services:
         self.write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._actors: dict[str, catalog.Actor] | None = None
-        self._figures: dict[str, catalog.ActorFigures] = {}
         self._rendered: dict[tuple[str, ...], bytes] = {}
         self._version = 0  # bumped by every write, so a slow read cannot cache stale data
         self._workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="allegraph-query")
@@ -57,7 +56,6 @@ class Services:
         """Forget everything cached about the store's content."""
         with self._cache_lock:
             self._actors = None
-            self._figures = {}
             self._rendered = {}
             self._version += 1
         self.sparql.generation += 1  # workers reopen the store before their next query
@@ -68,17 +66,6 @@ class Services:
             if self._actors is None:
                 self._actors = catalog.actors(self.store)
             return self._actors
-
-    def actor_figures(self, iri: str) -> catalog.ActorFigures:
-        """An actor's statement counts and relations, kept until the next write."""
-        with self._cache_lock:
-            hit, version = self._figures.get(iri), self._version
-        if hit is None:
-            hit = catalog.actor_figures(self.store, iri)
-            with self._cache_lock:
-                if version == self._version:
-                    self._figures[iri] = hit
-        return hit
 
     def cached(self, key: tuple[str, ...]) -> bytes | None:
         with self._cache_lock:

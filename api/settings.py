@@ -30,7 +30,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1, description="Largest request body.")
     query_timeout_s: float = Field(10.0, gt=0, description="SPARQL and Cypher time limit.")
     result_cap: int = Field(10_000, ge=1, description="Most rows (or triples) a query returns.")
-    page_size: int = Field(50, ge=1, le=1000, description="Default page size of lists.")
+
+    @property
+    def query_timeout_ms(self) -> int:
+        return max(1, int(self.query_timeout_s * 1000))
 
     @field_validator("cors_origins", mode="before")
     @classmethod

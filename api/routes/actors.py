@@ -11,6 +11,7 @@ from api import schemas
 from api.present import Presenter, page
 from api.problems import ERROR_RESPONSES
 from api.routes.paging import Limit, Offset
+from api.routes.statements import statement_page
 from api.security import may_read
 from api.services import Services, services
 from graph import catalog
@@ -61,7 +62,7 @@ async def get_actor(actor_id: ActorId, found: Services = Depends(services)) -> R
 def _render_actor(found: Services, actor_id: str) -> bytes:
     index = found.actors()
     actor = catalog.find_actor(index, actor_id)
-    figures = found.actor_figures(actor.iri)
+    figures = catalog.actor_figures(found.store, actor.iri)
     return Presenter(index).actor(actor, figures).model_dump_json().encode("utf-8")
 
 
@@ -92,6 +93,4 @@ async def actor_statements(
         target=actor.iri if role == "target" else None,
         actor=actor.iri if role == "any" else None,
     )
-    from api.routes.statements import statement_page
-
     return await run_in_threadpool(statement_page, request, found, where, limit, offset)

@@ -32,8 +32,8 @@ class Engine(StrEnum):
 EngineParam = Annotated[
     Engine, Query(description="Answer from the Cypher graph or from SPARQL.", examples=["cypher"])
 ]
-ActorParam = Annotated[str, Query(description="Actor id, IRI, name or alias.")]
-# The parameters of a chain search, shared with its picture (`api.routes.viz`).
+# The parameters of a chain search and of a mirror search, shared with their pictures
+# (`api.routes.viz`).
 From = Annotated[
     str, Query(alias="from", description="Actor id, IRI, name or alias.", examples=["svr"])
 ]
@@ -41,6 +41,12 @@ To = Annotated[
     str, Query(alias="to", description="Actor id, IRI, name or alias.", examples=["Q212"])
 ]
 MaxHops = Annotated[int, Query(ge=1, le=6, description="Longest chain.", examples=[4])]
+SameActType = Annotated[
+    bool, Query(description="Only accusations of the same act type.", examples=[True])
+]
+RollUp = Annotated[
+    bool, Query(description="Roll actors up through part-of and speaks-for.", examples=[True])
+]
 Kinds = Annotated[
     list[str] | None,
     Query(
@@ -88,12 +94,8 @@ def kinds_to_follow(given: list[str] | None) -> list[str]:
 
 @router.get("/mirrors", response_model=list[schemas.Mirror])
 async def mirrors(
-    same_act_type: Annotated[
-        bool, Query(description="Only accusations of the same act type.", examples=[True])
-    ] = True,
-    roll_up: Annotated[
-        bool, Query(description="Roll actors up through part-of and speaks-for.", examples=[True])
-    ] = True,
+    same_act_type: SameActType = True,
+    roll_up: RollUp = True,
     engine: EngineParam = Engine.cypher,
     found: Services = Depends(services),
 ) -> list[schemas.Mirror]:

@@ -40,8 +40,9 @@ async def cypher_query(
 ) -> CypherResult:
     """Rows as objects; time limit and row cap as for SPARQL."""
     settings = found.settings
-    timeout_ms = max(1, int(settings.query_timeout_s * 1000))
-    rows = await run_in_threadpool(found.graph.read, request.query, request.parameters, timeout_ms)
+    rows = await run_in_threadpool(
+        found.graph.read, request.query, request.parameters, settings.query_timeout_ms
+    )
     if len(rows) > settings.result_cap:
         raise ResultTooLarge(
             f"the result has {len(rows):,} rows, more than the cap of {settings.result_cap:,}; "

@@ -26,7 +26,7 @@ from graph import catalog
 from graph.ingest import ingest_paths
 from graph.rdf import document_iri
 from loaders import FORMATS, discover
-from loaders.errors import InputError, UsageError
+from loaders.errors import BackendError, InputError, UsageError
 
 router = APIRouter(tags=["Documents"], responses=ERROR_RESPONSES)
 
@@ -193,8 +193,6 @@ def _ingest(found: Services, folder: FilePath, format: str) -> schemas.Upload:
 def _sync(found: Services) -> bool:
     """Sync after a write; a graph database that fails leaves the store right and the graph
     to be repaired by the next sync, so the write still stands."""
-    from loaders.errors import BackendError
-
     try:
         found.sync()
         return True

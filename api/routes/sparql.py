@@ -9,6 +9,7 @@ time limit; results are read up to the size cap and written in the format `Accep
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -75,14 +76,7 @@ async def _read(request: Request) -> Job:
 
 
 async def _answer(request: Request, found: Services) -> Response:
-    asked = await _read(request)
-    job = Job(
-        asked.query,
-        asked.default_graphs,
-        asked.named_graphs,
-        request.headers.get("accept"),
-        asked.format,
-    )
+    job = replace(await _read(request), accept=request.headers.get("accept"))
     try:
         answer = await run_in_threadpool(found.sparql.run, job, found.settings.query_timeout_s)
     except NotAcceptable as exc:

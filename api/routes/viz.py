@@ -16,7 +16,15 @@ from starlette.concurrency import run_in_threadpool
 
 import viz
 from api.problems import ERROR_RESPONSES
-from api.routes.analysis import From, Kinds, MaxHops, To, kinds_to_follow
+from api.routes.analysis import (
+    From,
+    Kinds,
+    MaxHops,
+    RollUp,
+    SameActType,
+    To,
+    kinds_to_follow,
+)
 from api.schemas import CypherRequest
 from api.security import may_read
 from api.services import Services, services
@@ -98,12 +106,8 @@ async def chains_picture(
 
 @router.get("/viz/mirrors", responses=_HTML, summary="Picture: mirror accusations")
 async def mirrors_picture(
-    same_act_type: Annotated[
-        bool, Query(description="Only the same act type.", examples=[True])
-    ] = True,
-    roll_up: Annotated[
-        bool, Query(description="Roll up through part-of / speaks-for.", examples=[True])
-    ] = True,
+    same_act_type: SameActType = True,
+    roll_up: RollUp = True,
     fragment: Fragment = False,
     title: Title = None,
     found: Services = Depends(services),
@@ -135,11 +139,14 @@ async def cypher_picture(
     found: Services = Depends(services),
 ) -> HTMLResponse:
     """The nodes, relationships and paths a read-only Cypher query returns, drawn."""
-    timeout_ms = max(1, int(found.settings.query_timeout_s * 1000))
     return await _picture(
         found,
         lambda: viz.cypher_subgraph(
-            found.store, found.graph, request.query, request.parameters, timeout_ms
+            found.store,
+            found.graph,
+            request.query,
+            request.parameters,
+            found.settings.query_timeout_ms,
         ),
         title,
         fragment,
