@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from loaders.errors import InputError, Problem
@@ -26,6 +27,16 @@ _KINDS = {k.value for k in ActorKind}
 _STATEMENTS = {k.value.capitalize(): k.value for k in StatementKind}
 _RELATIONS = {"PartOf": "part-of", "SpeaksFor": "speaks-for"}
 _META = ("id", "title", "url", "publisher", "published", "language")
+
+
+def only_document(
+    source: str | Path, docs: list[AnnotatedDocument], what: str
+) -> AnnotatedDocument:
+    """The one document of an export read by `parse`; none or several is an error naming
+    what the export counts (`annotated task`, `labelled line`)."""
+    if len(docs) != 1:
+        raise InputError.single(source, f"expected one {what}, found {len(docs)}")
+    return docs[0]
 
 
 def assemble(export: Export, mapping: LabelMapping) -> AnnotatedDocument:

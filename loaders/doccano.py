@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from loaders.assemble import assemble
+from loaders.assemble import assemble, only_document
 from loaders.errors import InputError, Problem
 from loaders.mapping import DEFAULT, LabelMapping
 from loaders.model import AnnotatedDocument
@@ -47,10 +47,7 @@ def _is_doccano(line: dict[str, Any]) -> bool:
 
 
 def parse(path: Path, mapping: LabelMapping = DEFAULT) -> AnnotatedDocument:
-    docs = parse_all(path, mapping)
-    if len(docs) != 1:
-        raise InputError.single(path, f"expected one labelled line, found {len(docs)}")
-    return docs[0]
+    return only_document(path, parse_all(path, mapping), "labelled line")
 
 
 def parse_all(path: Path, mapping: LabelMapping = DEFAULT) -> list[AnnotatedDocument]:

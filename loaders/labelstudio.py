@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from loaders.assemble import assemble
+from loaders.assemble import assemble, only_document
 from loaders.errors import InputError, Problem
 from loaders.mapping import DEFAULT, LabelMapping
 from loaders.model import AnnotatedDocument
@@ -39,10 +39,7 @@ def detect(path: Path, head: str) -> bool:
 
 def parse(path: Path, mapping: LabelMapping = DEFAULT) -> AnnotatedDocument:
     """The export's one annotated task; more or none is an error (use `parse_all`)."""
-    docs = parse_all(path, mapping)
-    if len(docs) != 1:
-        raise InputError.single(path, f"expected one annotated task, found {len(docs)}")
-    return docs[0]
+    return only_document(path, parse_all(path, mapping), "annotated task")
 
 
 def parse_all(path: Path, mapping: LabelMapping = DEFAULT) -> list[AnnotatedDocument]:
