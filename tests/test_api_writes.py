@@ -35,6 +35,12 @@ def _seed_as(doc_id: str) -> bytes:
     return yaml.safe_dump(document, allow_unicode=True).encode("utf-8")
 
 
+def _upload_seed_as(url: str, doc_id: str) -> None:
+    files = {"file": (f"{doc_id}.yaml", _seed_as(doc_id), "application/yaml")}
+    response = httpx.post(url + "/documents", files=files, headers=KEY, timeout=120)
+    assert response.status_code in (200, 201), response.text
+
+
 def _quads(url: str) -> int:
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     body = httpx.get(url + "/sparql", params={"query": count}).json()
@@ -180,20 +186,10 @@ def test_uploads_in_every_annotation_tool_format(api: str, files: list[str]) -> 
 
 
 def test_a_cached_actor_page_is_replaced_after_a_write(api: str) -> None:
-    httpx.post(
-        api + "/documents",
-        files={"file": ("a.yaml", _seed_as("cache-a"), "application/yaml")},
-        headers=KEY,
-        timeout=120,
-    )
+    _upload_seed_as(api, "cache-a")
     first = httpx.get(api + "/actors/svr").json()
     assert httpx.get(api + "/actors/svr").json() == first  # the second comes from memory
-    httpx.post(
-        api + "/documents",
-        files={"file": ("b.yaml", _seed_as("cache-b"), "application/yaml")},
-        headers=KEY,
-        timeout=120,
-    )
+    _upload_seed_as(api, "cache-b")
     after = httpx.get(api + "/actors/svr").json()
     assert after["documents"] == first["documents"] + 1
     assert after["statements"]["made"]["accusation"] > first["statements"]["made"]["accusation"]
