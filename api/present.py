@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TypeVar
 from urllib.parse import unquote
 
@@ -15,12 +16,17 @@ from ontology import act_types
 T = TypeVar("T")
 
 
+@cache
+def _notations() -> dict[str, str]:
+    """Act-type IRI → its notation (`false-flag`), from the ontology, once."""
+    return {str(iri): notation for notation, iri in act_types().items()}
+
+
 class Presenter:
     """Names actors from the cached actor index; one per request."""
 
     def __init__(self, actors: dict[str, catalog.Actor]) -> None:
         self.actors = actors
-        self._notations = {str(iri): notation for notation, iri in act_types().items()}
 
     def actor_ref(self, iri: str) -> schemas.ActorRef:
         found = self.actors.get(iri)
@@ -51,7 +57,7 @@ class Presenter:
         )
 
     def act_type(self, iri: str) -> str:
-        return self._notations.get(iri, iri)
+        return _notations().get(iri, iri)
 
     def statement(
         self, st: catalog.Statement, documents: dict[str, catalog.Document] | None = None

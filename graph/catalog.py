@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 
@@ -59,8 +60,10 @@ class Actor:
     def name(self) -> str:
         return min(self.names) if self.names else self.id
 
+    @cached_property
     def search_keys(self) -> set[str]:
-        """Every name and alias as a case- and accent-insensitive search key."""
+        """Every name and alias as a case- and accent-insensitive search key (worked out
+        once: every search and every lookup by name goes through all actors' keys)."""
         return {name_key(n) for n in (*self.names, *self.aliases)}
 
 
@@ -154,7 +157,7 @@ def find_actor(index: dict[str, Actor], text: str) -> Actor:
         if candidate in index:
             return index[candidate]
     key = name_key(text)
-    matches = [a for a in index.values() if key in a.search_keys() or a.id == key]
+    matches = [a for a in index.values() if key in a.search_keys or a.id == key]
     if len(matches) == 1:
         return matches[0]
     if not matches:
@@ -170,9 +173,9 @@ def search_actors(index: dict[str, Actor], query: str | None, kind: str | None) 
     found = [
         a
         for a in index.values()
-        if (not key or any(key in k for k in a.search_keys())) and (kind is None or kind in a.kinds)
+        if (not key or any(key in k for k in a.search_keys)) and (kind is None or kind in a.kinds)
     ]
-    return sorted(found, key=lambda a: (key not in a.search_keys(), a.name.casefold(), a.iri))
+    return sorted(found, key=lambda a: (key not in a.search_keys, a.name.casefold(), a.iri))
 
 
 # statements --------------------------------------------------------------------------------
