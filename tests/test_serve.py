@@ -4,6 +4,7 @@ a graph database it cannot reach is one clear message, not a traceback."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -16,10 +17,17 @@ from tests.conftest import ALLEGRAPH, ROOT, SEED_YAML
 
 
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A free port the system would not hand out itself: below the ephemeral range, so the
+    embedded FalkorDB, started by `serve` on a system-chosen port, cannot take it first."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for port in random.Random().sample(range(20_000, min(low, 32_000)), 200):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def test_serve_prints_its_urls_and_answers(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
