@@ -138,6 +138,33 @@ SET r += row.props,
 """
 
 
+def create_nodes(labels: Iterable[str]) -> str:
+    """Nodes the graph does not hold yet (checked by `EXISTING_NODES` just before): no
+    index lookup, no merge of documents."""
+    return f"""
+UNWIND $rows AS row
+CREATE (n:Resource{_labels(labels)})
+SET n = row.props, n.documents = row.documents
+"""
+
+
+def create_edges(rel_type: str) -> str:
+    """Edges that cannot exist yet, because an end or their owner was just created: MERGE
+    would scan every edge of a busy actor for each one."""
+    return f"""
+UNWIND $rows AS row
+MATCH (a:Resource {{iri: row.source}}), (b:Resource {{iri: row.target}})
+CREATE (a)-[r:`{rel_type}`]->(b)
+SET r = row.props, r.owner = row.owner, r.documents = row.documents
+"""
+
+
+EXISTING_NODES = """
+UNWIND $iris AS iri
+MATCH (n:Resource {iri: iri})
+RETURN n.iri AS iri
+"""
+
 SET_GRAPH_HASHES = """
 UNWIND $rows AS row
 MATCH (d:Resource {iri: row.iri})

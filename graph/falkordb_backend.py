@@ -145,15 +145,14 @@ def _parameter_header(parameters: dict[str, Any] | None) -> str:
 
 def _literal(value: Any) -> str:
     kind = type(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kind is str:
+        if "\\" in value or '"' in value:
+            value = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{value}"'
     if kind is dict:
-        for key in value:
-            if not key or "`" in key:
-                raise QueryError(f"parameter map key {key!r} cannot be sent to FalkorDB")
-        return "{" + ",".join(f"`{k}`:{_literal(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join([f"`{_key(k)}`:{_literal(v)}" for k, v in value.items()]) + "}"
     if kind is list or kind is tuple:
-        return "[" + ",".join(map(_literal, value)) + "]"
+        return "[" + ",".join([_literal(v) for v in value]) + "]"
     if value is None:
         return "null"
     if kind is bool:
@@ -161,6 +160,19 @@ def _literal(value: Any) -> str:
     if kind is int or kind is float:
         return repr(value)
     raise QueryError(f"cannot send a {kind.__name__} as a Cypher parameter")
+
+
+_CHECKED_KEYS: set[str] = set()
+
+
+def _key(key: Any) -> str:
+    """A map key as FalkorDB reads it between backticks (checked once per distinct key)."""
+    if key not in _CHECKED_KEYS:
+        if type(key) is not str or not key or "`" in key:
+            raise QueryError(f"parameter map key {key!r} cannot be sent to FalkorDB")
+        if len(_CHECKED_KEYS) < 1000:  # keys sent through the API's /cypher are not kept
+            _CHECKED_KEYS.add(key)
+    return str(key)
 
 
 def _edge_ends(value: Any) -> set[int]:

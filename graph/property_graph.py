@@ -20,15 +20,19 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.network import NETWORK_GRAPH
-from graph.rdf import ANNOTATION_PREFIX
 from ontology import AG, ID, OA, StatementKind, load_ontology
-from ontology.namespace import ONTOLOGY_IRI, RDF, RDFS, SKOS, XSD
+from ontology.namespace import ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, XSD
 
 _AG, _ID = str(AG._NS), str(ID)
-_TYPE = ox.NamedNode(str(RDF.type))
+_ACTORS = _ID + "actor/"
+_TYPE_IRI = str(RDF.type)
 _INTEGERS = {str(XSD.integer), str(XSD.int), str(XSD.long), str(XSD.nonNegativeInteger)}
+_BOOLEAN = str(XSD.boolean)
 _LABEL = str(RDFS.label)
 _ACT_TYPE = str(AG.actType)
+_GRAPH_HASH = str(AG.graphHash)
+_CLAIMANT, _TARGET, _ALLEGED_ACT = str(AG.claimant), str(AG.target), str(AG.allegedAct)
+_STATED_ON, _MODALITY = str(AG.statedOn), str(AG.modality)
 
 
 @cache
@@ -37,6 +41,7 @@ def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
 
+@cache
 def relationship_type(predicate: str) -> str:
     """`ag:allegedAct` → `ALLEGED_ACT`, `prov:wasDerivedFrom` → `WAS_DERIVED_FROM`."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local_name(predicate)).upper()
@@ -123,6 +128,15 @@ def _ontology_node_iris() -> frozenset[str]:
     return frozenset(row.iri for row in ontology_nodes())
 
 
+@cache
+def ag_classes() -> tuple[str, ...]:
+    """Every class the ontology declares in the ag: namespace: the labels a node can get."""
+    graph = load_ontology()
+    return tuple(
+        sorted(str(c) for c in graph.subjects(RDF.type, OWL.Class) if str(c).startswith(_AG))
+    )
+
+
 def _is_node(iri: str) -> bool:
     """Objects that become relationships: minted instances and the ontology's individuals;
     any other IRI (a Wikidata item, a source URL) stays a property value."""
@@ -130,12 +144,12 @@ def _is_node(iri: str) -> bool:
 
 
 def _value(term: Any) -> Any:
-    if isinstance(term, ox.Literal):
-        if term.datatype.value in _INTEGERS:
+    if type(term) is ox.Literal:
+        datatype = term.datatype.value
+        if datatype in _INTEGERS:
             return int(term.value)
-        if term.datatype.value == str(XSD.boolean):
+        if datatype == _BOOLEAN:
             return term.value == "true"
-        return term.value
     return term.value
 
 
@@ -143,13 +157,12 @@ def _properties(pairs: Iterable[tuple[str, Any]]) -> tuple[tuple[str, ...], dict
     """Labels and properties of a subject from its (predicate, object) pairs."""
     labels: set[str] = set()
     values: dict[str, set[Any]] = defaultdict(set)
+    skip = shortcut_predicates()
     for predicate, obj in pairs:
-        if predicate == _TYPE.value:
+        if predicate == _TYPE_IRI:
             if obj.value.startswith(_AG):
                 labels.add(local_name(obj.value))
-        elif predicate not in shortcut_predicates() and (
-            isinstance(obj, ox.Literal) or not _is_node(obj.value)
-        ):
+        elif predicate not in skip and (type(obj) is ox.Literal or not _is_node(obj.value)):
             values[local_name(predicate)].add(_value(obj))
     props = {k: (next(iter(v)) if len(v) == 1 else sorted(v, key=str)) for k, v in values.items()}
     return tuple(sorted(labels)), props
@@ -175,46 +188,65 @@ def document_rows(
     store: ox.Store, document: str, shared: SharedProperties | None = None
 ) -> DocumentRows:
     """Rows for one document's current graph; shared actors get their union properties."""
-    by_subject: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    # Evidence spans are most of a graph's triples; Oxigraph leaves them out here and
-    # hands them over as one row per span below (a third of the Python work).
-    for row in _select(store, _NODE_QUADS.format(graph=document, spans=ANNOTATION_PREFIX)):
-        by_subject[row[0].value].append((row[1].value, row[2]))
-    actors = [s for s in by_subject if s.startswith(_ID + "actor/")]
+    by_subject = _typed_subjects(store, document)
+    actors = [s for s in by_subject if s.startswith(_ACTORS)]
     union = (shared or SharedProperties(store)).of(actors)
-    rows = DocumentRows(document, _graph_hash(by_subject[document]))
+    rows = DocumentRows(document, _graph_hash(by_subject.get(document, [])))
     for subject, pairs in by_subject.items():
         labels, props = _properties(union.get(subject, pairs))
         if labels:
+            props.pop("graphHash", None)  # set last, once everything else is written
             rows.nodes.append(NodeRow(subject, labels, props, [document]))
             rows.edges.extend(_object_edges(subject, pairs, document))
     rows.edges.extend(_shortcut_edges(by_subject, document))
-    for span, body, start, end, exact in _select(store, _SPANS.format(graph=document)):
+    for span, body, start, end, exact in _solutions(store, _SPANS.format(graph=document)):
         props = {"start": int(start.value), "end": int(end.value), "exact": exact.value}
         rows.edges.append(
             EdgeRow("MENTIONED_IN", body.value, document, span.value, [document], props)
         )
-    for node in rows.nodes:
-        node.props.pop("graphHash", None)  # set last, once everything else is written
     return rows
 
 
-_NODE_QUADS = (
-    'SELECT ?s ?p ?o {{ GRAPH <{graph}> {{ ?s ?p ?o FILTER (!STRSTARTS(STR(?s), "{spans}")) }} }}'
-)
+def _typed_subjects(store: ox.Store, document: str) -> dict[str, list[tuple[str, Any]]]:
+    """(predicate, object) pairs of each subject of the graph that has an ag: class.
+
+    Only those become nodes. Evidence spans (most of a graph's triples) are left to
+    Oxigraph to skip, and handed over as one row per span by `_SPANS`: reading terms out
+    of the store is most of a sync's time.
+    """
+    by_subject: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for subject, predicate, obj in _solutions(store, _typed_quads(document)):
+        by_subject[subject.value].append((predicate.value, obj))
+    return by_subject
+
+
+@cache
+def _typed_quads_template() -> str:
+    classes = " ".join(f"<{c}>" for c in ag_classes())
+    return (
+        f"SELECT DISTINCT ?s ?p ?o {{{{ GRAPH <{{graph}}> {{{{ "
+        f"VALUES ?t {{{{ {classes} }}}} ?s a ?t . ?s ?p ?o }}}} }}}}"
+    )
+
+
+def _typed_quads(document: str) -> str:
+    return _typed_quads_template().format(graph=document)
+
+
+# Joined from the selectors towards the annotation: the other way round Oxigraph took
+# half as long again.
 _SPANS = (
     f"SELECT ?a ?body ?start ?end ?exact {{{{ GRAPH <{{graph}}> {{{{ "
-    f"?a <{OA.hasBody}> ?body ; <{OA.hasTarget}> ?t . ?t <{OA.hasSelector}> ?p, ?q . "
-    f"?p <{OA.start}> ?start ; <{OA.end}> ?end . ?q <{OA.exact}> ?exact }}}} }}}}"
+    f"?a <{OA.hasBody}> ?body ; <{OA.hasTarget}> ?t . ?t <{OA.hasSelector}> ?p . "
+    f"?p <{OA.start}> ?start ; <{OA.end}> ?end . ?t <{OA.hasSelector}> ?q . "
+    f"?q <{OA.exact}> ?exact }}}} }}}}"
 )
 
 
-def _select(store: ox.Store, query: str) -> Iterator[list[Any]]:
+def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
     result = store.query(query)
     assert isinstance(result, ox.QuerySolutions)
-    width = len(result.variables)
-    for solution in result:
-        yield [solution[i] for i in range(width)]
+    return result
 
 
 def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, list[tuple[str, Any]]]:
@@ -237,22 +269,23 @@ def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, list[tuple[st
 
 
 def _graph_hash(pairs: list[tuple[str, Any]]) -> str:
-    return next((o.value for p, o in pairs if p == str(AG.graphHash)), "")
+    return next((o.value for p, o in pairs if p == _GRAPH_HASH), "")
 
 
 def _object_edges(subject: str, pairs: list[tuple[str, Any]], document: str) -> Iterator[EdgeRow]:
+    skip = shortcut_predicates()
     for predicate, obj in pairs:
         if (
-            isinstance(obj, ox.NamedNode)
-            and predicate != _TYPE.value
-            and predicate not in shortcut_predicates()
+            type(obj) is ox.NamedNode
+            and predicate != _TYPE_IRI
+            and predicate not in skip
             and _is_node(obj.value)
         ):
             yield EdgeRow(relationship_type(predicate), subject, obj.value, subject, [document])
 
 
-def _one(pairs: list[tuple[str, Any]], predicate: Any) -> Any:
-    return next((o for p, o in pairs if p == str(predicate)), None)
+def _one(pairs: list[tuple[str, Any]], predicate: str) -> Any:
+    return next((o for p, o in pairs if p == predicate), None)
 
 
 def _shortcut_edges(
@@ -260,16 +293,17 @@ def _shortcut_edges(
 ) -> Iterator[EdgeRow]:
     types = shortcut_types()
     for subject, pairs in by_subject.items():
-        kinds = [types[o.value] for p, o in pairs if p == _TYPE.value and o.value in types]
-        claimant = _one(pairs, AG.claimant)
+        kinds = [types[o.value] for p, o in pairs if p == _TYPE_IRI and o.value in types]
+        claimant = _one(pairs, _CLAIMANT)
         if not kinds or claimant is None:
             continue
-        act = _one(pairs, AG.allegedAct)
+        act = _one(pairs, _ALLEGED_ACT)
         props: dict[str, Any] = {"statement": subject}
-        for key, wanted in (("date", AG.statedOn), ("modality", AG.modality)):
-            found = _one(pairs, wanted)
-            if found is not None:
-                props[key] = _value(found) if key == "date" else local_name(found.value).lower()
+        date, modality = _one(pairs, _STATED_ON), _one(pairs, _MODALITY)
+        if date is not None:
+            props["date"] = _value(date)
+        if modality is not None:
+            props["modality"] = local_name(modality.value).lower()
         if act is not None:
             props["act"] = act.value
             act_pairs = by_subject.get(act.value, [])
@@ -279,5 +313,5 @@ def _shortcut_edges(
             # The act types ride on the edge too, so mirrors match edge to edge.
             props["actTypes"] = sorted(o.value for p, o in act_pairs if p == _ACT_TYPE)
         for predicate, target in pairs:
-            if predicate == str(AG.target):
+            if predicate == _TARGET:
                 yield EdgeRow(kinds[0], claimant.value, target.value, subject, [document], props)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,7 @@ def sync_documents(
     if full:
         backend.clear()
     backend.ensure_schema()
-    _write_nodes(backend, list(ontology_nodes()))
+    _write_nodes(backend, _merged_nodes(ontology_nodes()).values())
     wanted = _rdf_documents(store)
     synced = {row["iri"]: row["hash"] for row in backend.read(cypher.SYNCED_DOCUMENTS)}
     todo = sorted(d for d, h in wanted.items() if synced.get(d) != h)
@@ -69,15 +70,62 @@ def sync_documents(
     report.removed = len(gone)
     done = 0
     shared = SharedProperties(store.oxigraph)
-    for batch in _batches([*gone, *todo], BATCH_DOCUMENTS):
-        _withdraw(backend, [d for d in batch if d in synced])
-        rows = [document_rows(store.oxigraph, d, shared) for d in batch if d in wanted]
-        _write(backend, rows, report)
-        done += len(batch)
-        if progress is not None:
-            progress(done, len(gone) + len(todo))
+    with _Pipeline() as pipeline:
+        for batch in _batches([*gone, *todo], BATCH_DOCUMENTS):
+            withdrawn = [d for d in batch if d in synced]
+            rows = [document_rows(store.oxigraph, d, shared) for d in batch if d in wanted]
+            report.nodes += sum(len(d.nodes) for d in rows)
+            report.edges += sum(len(d.edges) for d in rows)
+            pipeline.submit(_apply, backend, withdrawn, rows)
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(gone) + len(todo))
     report.seconds = time.perf_counter() - started
     return report
+
+
+class _Pipeline:
+    """Each batch's writes run on one background thread, in order, while the next batch is
+    read from the RDF store: the database and the reading then use a core each.
+
+    At most one batch waits; the first failure is raised in the caller's thread, and the
+    batches after it are not written (the next sync redoes them).
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="allegraph-sync")
+        self._pending: Future[None] | None = None
+        self._failed = False
+
+    def submit(self, job: Callable[..., None], *args: Any) -> None:
+        future = self._pool.submit(self._run, job, *args)
+        self._wait()
+        self._pending = future
+
+    def _run(self, job: Callable[..., None], *args: Any) -> None:
+        if self._failed:
+            return
+        try:
+            job(*args)
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def __enter__(self) -> _Pipeline:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None:
+                self._wait()
+        finally:
+            self._failed = self._failed or kind is not None
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _rdf_documents(store: RDFStore) -> dict[str, str]:
@@ -122,38 +170,59 @@ def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
     backend.write(cypher.DELETE_UNSUPPORTED_NODES, {"subjects": documents})
 
 
-def _write(backend: CypherBackend, documents: list[DocumentRows], report: SyncReport) -> None:
-    nodes = [n for d in documents for n in d.nodes]
-    edges = [e for d in documents for e in d.edges]
-    _write_nodes(backend, nodes)
-    _write_edges(backend, edges)
+def _apply(backend: CypherBackend, withdrawn: list[str], documents: list[DocumentRows]) -> None:
+    """One batch: take back the old versions, then write the current ones."""
+    _withdraw(backend, withdrawn)
+    nodes = _merged_nodes(n for d in documents for n in d.nodes)
+    edges = _merged_edges(e for d in documents for e in d.edges)
+    absent = _absent(backend, list(nodes))
+    _write_nodes(backend, [n for iri, n in nodes.items() if iri not in absent])
+    new_nodes = ((n.labels, n.as_param()) for iri, n in nodes.items() if iri in absent)
+    _write_grouped(backend, cypher.create_nodes, new_nodes)
+    old: list[tuple[str, dict[str, Any]]] = []
+    new: list[tuple[str, dict[str, Any]]] = []
+    for edge in edges:  # an edge at a node that did not exist cannot exist yet either
+        fresh = edge.source in absent or edge.target in absent or edge.owner in absent
+        (new if fresh else old).append((edge.type, edge.as_param()))
+    _write_grouped(backend, cypher.merge_edges, old)
+    _write_grouped(backend, cypher.create_edges, new)
     hashes = [{"iri": d.document, "hash": d.graph_hash} for d in documents]
     backend.write(cypher.SET_GRAPH_HASHES, {"rows": hashes})
-    report.nodes += len(nodes)
-    report.edges += len(edges)
 
 
-def _write_nodes(backend: CypherBackend, nodes: list[NodeRow]) -> None:
+def _absent(backend: CypherBackend, iris: list[str]) -> set[str]:
+    """The IRIs among these that no node of the graph has."""
+    found: set[str] = set()
+    for chunk in _batches(iris, ROWS_PER_STATEMENT * 5):
+        found.update(r["iri"] for r in backend.read(cypher.EXISTING_NODES, {"iris": list(chunk)}))
+    return set(iris) - found
+
+
+def _merged_nodes(nodes: Iterable[NodeRow]) -> dict[str, NodeRow]:
+    """One row per IRI: an actor of several documents in the batch gets their union."""
     merged: dict[str, NodeRow] = {}
-    for node in nodes:  # an actor of several documents in the batch: one row
+    for node in nodes:
         if node.iri in merged:
             merged[node.iri].documents.extend(node.documents)
         else:
             merged[node.iri] = NodeRow(node.iri, node.labels, node.props, list(node.documents))
-    _write_grouped(
-        backend, cypher.upsert_nodes, ((n.labels, n.as_param()) for n in merged.values())
-    )
+    return merged
 
 
-def _write_edges(backend: CypherBackend, edges: list[EdgeRow]) -> None:
+def _merged_edges(edges: Iterable[EdgeRow]) -> list[EdgeRow]:
+    """One row per (type, source, target, owner): a part-of stated in several documents."""
     merged: dict[tuple[str, str, str, str], EdgeRow] = {}
-    for edge in edges:  # a part-of stated in several documents of the batch: one row
+    for edge in edges:
         key = (edge.type, edge.source, edge.target, edge.owner)
         if key in merged:
             merged[key].documents.extend(edge.documents)
         else:
             merged[key] = EdgeRow(*key, list(edge.documents), edge.props)
-    _write_grouped(backend, cypher.merge_edges, ((e.type, e.as_param()) for e in merged.values()))
+    return list(merged.values())
+
+
+def _write_nodes(backend: CypherBackend, nodes: Iterable[NodeRow]) -> None:
+    _write_grouped(backend, cypher.upsert_nodes, ((n.labels, n.as_param()) for n in nodes))
 
 
 def _write_grouped(

@@ -75,17 +75,24 @@ def graph_db(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def graph_dump(backend) -> tuple[list[object], list[object]]:  # type: ignore[no-untyped-def]
-    """Every node and relationship with labels, type and properties, in a stable order."""
+    """Every node and relationship with labels, type and properties, in a stable order.
+
+    `documents` lists are sorted: they are sets, kept in the order documents were synced."""
     nodes = backend.read(
         "MATCH (n:Resource) RETURN n.iri AS iri, labels(n) AS labels, properties(n) AS props"
     )
     edges = backend.read(
         "MATCH (a)-[r]->(b) RETURN a.iri AS a, type(r) AS t, b.iri AS b, properties(r) AS props"
     )
-    key = repr
-    return sorted((sorted(n["labels"]), n["iri"], n["props"]) for n in nodes), sorted(
-        (e["a"], e["t"], e["b"], key(sorted(e["props"].items()))) for e in edges
+    return sorted(
+        (sorted(n["labels"]), n["iri"], _sorted_documents(n["props"])) for n in nodes
+    ), sorted(
+        (e["a"], e["t"], e["b"], repr(sorted(_sorted_documents(e["props"]).items()))) for e in edges
     )
+
+
+def _sorted_documents(props: dict[str, Any]) -> dict[str, Any]:
+    return props | {"documents": sorted(props["documents"])} if "documents" in props else props
 
 
 API_KEY = "test-key-0123456789"

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from graph.falkordb_backend import FalkorDBBackend
 from graph.ingest import ingest_paths
 from graph.rdf import document_iri
 from graph.store import RDFStore
 from graph.sync import sync_documents
 from graph.verify import differences
+from loaders.synthetic import write_corpus
 from tests.conftest import SEED_YAML, graph_dump
 from tests.docs import minimal, write
 
@@ -125,3 +129,47 @@ def test_awkward_characters_survive_the_trip(store: RDFStore, graph_db, tmp_path
     sync_documents(store, graph_db)
     [row] = graph_db.read("MATCH (d:Document) RETURN d.title AS title")
     assert row["title"] == title
+
+
+def test_sync_in_steps_builds_what_a_full_sync_builds(
+    store: RDFStore,
+    graph_db,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """New documents' nodes and edges are created, shared actors merged across batches,
+    changed and removed documents withdrawn: the result is what one full sync gives."""
+    monkeypatch.setattr("graph.sync.BATCH_DOCUMENTS", 16)
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_corpus(80, first, seed=5)
+    write_corpus(12, second, seed=6)  # the same ids as the first 12, other contents
+    paths = sorted(first.glob("*.json"))
+    assert ingest_paths(store, paths[:40], shacl=False).ok
+    sync_documents(store, graph_db)
+    assert ingest_paths(store, [*paths[40:], *sorted(second.glob("*.json"))], shacl=False).ok
+    for path in paths[30:35]:
+        store.remove_graph(document_iri(path.stem))
+    report = sync_documents(store, graph_db)
+    assert (report.added, report.changed, report.removed) == (40, 12, 5)
+    assert differences(store, graph_db) == []
+    full = FalkorDBBackend(graph_db.address, graph="full-rebuild")
+    try:
+        sync_documents(store, full, full=True)
+        assert graph_dump(graph_db) == graph_dump(full)
+    finally:
+        full.clear()
+        full.close()
+
+
+def test_a_node_left_by_a_cut_off_sync_is_not_written_twice(
+    store: RDFStore,
+    graph_db,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    ingest_paths(store, [write(tmp_path / "d.json", minimal() | {"id": "d"})])
+    statement = str(document_iri("d")).replace("/document/", "/statement/") + "/s1"
+    graph_db.write("CREATE (:Resource:Statement {iri: $iri})", {"iri": statement})
+    sync_documents(store, graph_db)
+    count = "MATCH (n:Resource {iri: $iri}) RETURN count(n) AS n"
+    assert graph_db.read(count, {"iri": statement}) == [{"n": 1}]
+    assert differences(store, graph_db) == []
