@@ -233,8 +233,8 @@ def _typed_quads(document: str) -> str:
     return _typed_quads_template().format(graph=document)
 
 
-# Joined from the selectors towards the annotation: the other way round Oxigraph took
-# half as long again.
+# Each selector's values joined right after the selector: with both selectors bound first
+# (`?t oa:hasSelector ?p, ?q`) Oxigraph took about a quarter longer.
 _SPANS = (
     f"SELECT ?a ?body ?start ?end ?exact {{{{ GRAPH <{{graph}}> {{{{ "
     f"?a <{OA.hasBody}> ?body ; <{OA.hasTarget}> ?t . ?t <{OA.hasSelector}> ?p . "
