@@ -2,7 +2,7 @@
 FalkorDB, beside a naive sync that sends one MERGE per row, and the latency of a 4-hop
 `chains` query and of `mirrors()` on the largest corpus.
 
-Usage: python bench/sync.py [--sizes 10000,100000] [--naive-documents 2000]
+Usage: python bench/sync.py [--sizes 10000,100000] [--naive-documents 2000] [--workdir DIR]
 The naive sync runs on the first --naive-documents documents of each corpus (it is slow).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -92,10 +93,17 @@ def query_latencies(store: RDFStore, backend: CypherBackend) -> dict[str, Any]:
 
 
 def measure(size: int, naive_documents: int, scratch: Path, latencies: bool) -> dict[str, Any]:
+    """Sync a generated corpus from scratch; the corpus and its RDF store are kept in
+    `scratch` (a --workdir) and reused by a later run, which then only syncs again."""
     corpus, data = scratch / f"corpus-{size}", scratch / f"data-{size}"
-    write_corpus(size, corpus, seed=2)
+    ingested = data / "ingested"
+    if not ingested.exists():
+        shutil.rmtree(data, ignore_errors=True)
+        write_corpus(size, corpus, seed=2)
     with RDFStore.in_data_dir(data) as store:
-        assert ingest_paths(store, discover([corpus]), shacl=False).ok
+        if not ingested.exists():
+            assert ingest_paths(store, discover([corpus]), shacl=False).ok
+            ingested.touch()
         backend = FalkorDBBackend.from_environment(data)
         try:
             report = sync_documents(store, backend, full=True)
@@ -125,12 +133,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--naive-documents", type=int, default=2000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "sync.json")
+    parser.add_argument("--workdir", type=Path, help="Keep (or reuse) corpora and stores here.")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
     with tempfile.TemporaryDirectory(prefix="allegraph-sync-") as tmp:
         for size in sizes:
-            rows.append(measure(size, args.naive_documents, Path(tmp), size == max(sizes)))
+            scratch = args.workdir or Path(tmp)
+            rows.append(measure(size, args.naive_documents, scratch, size == max(sizes)))
             print(json.dumps(rows[-1]), flush=True)
     print(
         f"\n{'documents':>10} {'elements':>11} {'elements/s':>11} {'naive el/s':>11} "
