@@ -181,24 +181,43 @@ TYPE_COUNTS = "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS n"
 
 def chains(hops: int, types: Iterable[str]) -> str:
     """Simple paths of exactly `hops` steps from one actor to another, first `$limit` in
-    order. One hop at a time with DISTINCT: an actor pair joined by a hundred accusations
-    is one step here, where a variable-length pattern walked each edge (minutes between
-    busy actors)."""
+    order. Both ends are looked up first, so the last step is a check between bound actors,
+    not a walk over everything the next-to-last actor accused. One hop at a time with
+    DISTINCT: an actor pair joined by a hundred accusations is one step here, where a
+    variable-length pattern walked each edge (minutes between busy actors)."""
     rel = f"[:{'|'.join(types)}]"
     names = ["a", *(f"n{i}" for i in range(1, int(hops))), "b"]
-    lines = ["MATCH (a:Actor {iri: $source})"]
-    for step in range(1, int(hops)):
-        node, before = names[step], names[:step]
+    lines = ["MATCH (a:Actor {iri: $source}), (b:Actor {iri: $target}) WHERE a <> b"]
+    walked = len(names) - 2 if len(names) > 3 else len(names) - 1  # the rest: _last_two_steps
+    for step in range(1, walked):
+        node, before = names[step], ["a", "b", *names[1:step]]
         apart = " AND ".join(f"{node} <> {other}" for other in before)
-        lines.append(
-            f"MATCH ({names[step - 1]})-{rel}->({node}:Actor) WHERE {apart} "
-            f"AND {node}.iri <> $target"
-        )
-        lines.append(f"WITH DISTINCT {', '.join(names[: step + 1])}")
-    lines.append(f"MATCH ({names[-2]})-{rel}->(b:Actor {{iri: $target}})")
-    path = ", ".join(f"{n}.iri" for n in names)
-    lines.append(f"WITH DISTINCT [{path}] AS actors RETURN actors ORDER BY actors LIMIT $limit")
+        lines.append(f"MATCH ({names[step - 1]})-{rel}->({node}:Actor) WHERE {apart}")
+        lines.append(f"WITH DISTINCT a, b, {', '.join(names[1 : step + 1])}")
+    if len(names) > 3:
+        lines.extend(_last_two_steps(names, rel))
+    else:
+        lines.append(f"MATCH ({names[-2]})-{rel}->(b)")
+        path = ", ".join(f"{n}.iri" for n in names)
+        lines.append(f"WITH DISTINCT [{path}] AS actors RETURN actors ORDER BY actors LIMIT $limit")
     return "\n".join(lines) + "\n"
+
+
+def _last_two_steps(names: list[str], rel: str) -> list[str]:
+    """The paths so far grouped by the actor they reached, then joined to the target's
+    accusers: each reached actor is checked against each accuser once, however many paths
+    lead to it (walking on from every path repeated the walk for each). The source and
+    earlier actors are in `head`, so the accuser is kept apart from them by IRI."""
+    reached, last = names[-3], names[-2]
+    heads = ", ".join(f"{n}.iri" for n in names[:-3])
+    return [
+        f"WITH a, b, {reached}, collect([{heads}]) AS heads",
+        f"MATCH ({last}:Actor)-{rel}->(b) WHERE {last} <> b AND {last} <> {reached}",
+        f"MATCH ({reached})-{rel}->({last})",
+        f"WITH DISTINCT b, heads, {reached}, {last}",
+        f"UNWIND heads AS head WITH b, head, {reached}, {last} WHERE NOT {last}.iri IN head",
+        f"RETURN head + [{reached}.iri, {last}.iri, b.iri] AS actors ORDER BY actors LIMIT $limit",
+    ]
 
 
 def mirrors(same_act_type: bool, roll_up: bool) -> str:
