@@ -90,16 +90,28 @@ def chains_cypher(
     kinds: Iterable[str] | None = None,
     limit: int = CHAIN_LIMIT,
 ) -> list[Path]:
-    types = [str(k.shortcut).rsplit("#", 1)[1].upper() for k in _kinds(kinds)]
     found: list[Path] = []
     for hops in range(1, max_hops + 1):
         if len(found) >= limit or source == target:
             break
-        parameters = {"source": source, "target": target, "limit": limit - len(found)}
         found.extend(
-            tuple(r["actors"]) for r in backend.read(cypher.chains(hops, types), parameters)
+            chains_of_length_cypher(backend, source, target, hops, kinds, limit - len(found))
         )
     return _simple_paths(found)
+
+
+def chains_of_length_cypher(
+    backend: CypherBackend,
+    source: str,
+    target: str,
+    hops: int,
+    kinds: Iterable[str] | None = None,
+    limit: int = CHAIN_LIMIT,
+) -> list[Path]:
+    """The chains of exactly `hops` steps, first `limit` in order (one query)."""
+    types = [str(k.shortcut).rsplit("#", 1)[1].upper() for k in _kinds(kinds)]
+    parameters = {"source": source, "target": target, "limit": limit}
+    return [tuple(r["actors"]) for r in backend.read(cypher.chains(hops, types), parameters)]
 
 
 # mirrors ---------------------------------------------------------------------------------
