@@ -152,8 +152,13 @@ def mirrors_sparql(
 def mirrors_cypher(
     backend: CypherBackend, same_act_type: bool = True, roll_up: bool = True
 ) -> list[Mirror]:
-    rows = backend.read(cypher.mirrors(same_act_type, roll_up))
-    found = {Mirror(r["a"], r["b"], r["actType"]) for r in rows}
+    if roll_up:  # the sides found both ways are paired here, see cypher.rolled_up_accusations
+        rows = backend.read(cypher.rolled_up_accusations(same_act_type))
+        sides = {(r["a"], r["b"], r["actType"]) for r in rows}
+        found = {Mirror(a, b, k) for a, b, k in sides if a < b and (b, a, k) in sides}
+    else:
+        rows = backend.read(cypher.mirrors_without_roll_up(same_act_type))
+        found = {Mirror(r["a"], r["b"], r["actType"]) for r in rows}
     return sorted(found, key=lambda m: (m.a, m.b, m.act_type or ""))
 
 
