@@ -7,7 +7,7 @@ are held at once. A bad file is reported and skipped; it never reaches the store
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +15,8 @@ from rdflib import URIRef
 
 from graph.curation import canonical_actors
 from graph.identity import ActorIndex
-from graph.ntriples import Triple
-from graph.rdf import document_iri, document_triples
+from graph.ntriples import Graphs
+from graph.rdf import document_iri, document_ntriples
 from graph.shacl import shacl_problems
 from graph.store import RDFStore
 from loaders import DEFAULT_MAX_BYTES, load_documents
@@ -46,7 +46,7 @@ class _Pending:
     source: str
     doc_id: str
     graph: URIRef
-    triples: list[Triple]
+    ntriples: str
 
 
 class Ingestor:
@@ -82,8 +82,8 @@ class Ingestor:
             )
             return
         self._sources[doc.id] = source
-        triples = document_triples(doc, self.actors.resolve(doc))
-        self._batch.append(_Pending(source, doc.id, document_iri(doc.id), triples))
+        ntriples = document_ntriples(doc, self.actors.resolve(doc))
+        self._batch.append(_Pending(source, doc.id, document_iri(doc.id), ntriples))
         if len(self._batch) >= self.batch_size:
             self.flush()
 
@@ -91,7 +91,7 @@ class Ingestor:
         batch, self._batch = self._batch, []
         if not batch:
             return
-        graphs: Sequence[tuple[URIRef, Sequence[Triple]]] = [(p.graph, p.triples) for p in batch]
+        graphs: Graphs = [(p.graph, p.ntriples) for p in batch]
         refused = shacl_problems(graphs) if self.shacl else {}
         good = [p for p in batch if p.graph not in refused]
         for pending in batch:
@@ -101,9 +101,9 @@ class Ingestor:
                     for p in refused[pending.graph]
                 ]
                 self.report.failed.append(InputError(pending.source, problems))
-        self.store.write_documents([(p.graph, p.triples) for p in good])
+        self.store.write_documents([(p.graph, p.ntriples) for p in good])
         self.report.ingested.extend(p.doc_id for p in good)
-        self.report.triples += sum(len(p.triples) for p in good)
+        self.report.triples += sum(p.ntriples.count("\n") for p in good)
 
 
 def ingest_paths(

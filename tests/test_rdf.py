@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from graph.rdf import actor_iri, document_iri, document_triples, name_key
+from graph.ntriples import rdflib_triples
+from graph.rdf import actor_iri, document_iri, document_ntriples, name_key
 from loaders.model import Entity
 from loaders.validation import validate_document
 from ontology import AG, OA, ActorKind
@@ -26,15 +27,16 @@ def test_actor_iri_prefers_wikidata() -> None:
 
 def test_mapping_is_deterministic_and_free_of_blank_nodes() -> None:
     doc = validate_document("mem", minimal())
-    first, second = document_triples(doc), document_triples(doc)
+    first, second = document_ntriples(doc), document_ntriples(doc)
     assert first == second
-    assert len(set(first)) == len(first)
-    assert all(not str(term).startswith("_:") for triple in first for term in triple)
+    triples = list(rdflib_triples(first))
+    assert len(set(triples)) == len(triples)
+    assert all(not str(term).startswith("_:") for triple in triples for term in triple)
 
 
 def test_accusation_writes_statement_shortcut_and_evidence() -> None:
     doc = validate_document("mem", minimal())
-    triples = set(document_triples(doc))
+    triples = set(rdflib_triples(document_ntriples(doc)))
     svr, nato = (actor_iri(e) for e in doc.entities)
     assert (svr, AG.accused, nato) in triples
     assert (nato, AG.denied, svr) in triples
