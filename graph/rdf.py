@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -45,6 +45,7 @@ def actor_iri(entity: Entity) -> URIRef:
     return ID[f"actor/{name_key(entity.name)}"]
 
 
+@lru_cache(maxsize=1 << 16)  # actors recur across documents; each name is worked out once
 def name_key(name: str) -> str:
     """A case-, accent-, punctuation- and leading-article-insensitive key for a name
     (`Jens Stoltenberg` → `jens-stoltenberg`, `the White Helmets` → `white-helmets`)."""
