@@ -71,7 +71,7 @@ def nquads(graphs: Graphs) -> str:
 def rdflib_triples(text: str) -> Iterator[Triple]:
     """The rdflib triples of N-Triples lines allegraph wrote (for rdflib's tools)."""
     nodes: dict[str, Node] = {}  # IRIs recur: each is made once
-    for line in text.splitlines():
+    for line in text.split("\n")[:-1]:  # not splitlines(): a literal may hold U+2028
         s, p, o = line[:-2].split(" ", 2)
         yield _iri(s, nodes), _iri(p, nodes), _node(o, nodes)
 

@@ -20,8 +20,8 @@ def test_conforming_documents_have_no_problems() -> None:
 def test_statement_without_claimant_is_blamed_on_its_document() -> None:
     good = validate_document("mem", minimal())
     other = validate_document("mem", minimal() | {"id": "other"})
-    lines = document_ntriples(other).splitlines(keepends=True)
-    broken = "".join(line for line in lines if f" {term(AG.claimant)} " not in line)
+    lines = document_ntriples(other).split("\n")[:-1]
+    broken = "".join(f"{line}\n" for line in lines if f" {term(AG.claimant)} " not in line)
     broken += (
         f"{term(document_iri('other'))} {term(AG.contentHash)} {term(Literal('not-a-hash'))} .\n"
     )
