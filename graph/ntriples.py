@@ -70,23 +70,22 @@ def nquads(graphs: Graphs) -> str:
 
 def rdflib_triples(text: str) -> Iterator[Triple]:
     """The rdflib triples of N-Triples lines allegraph wrote (for rdflib's tools)."""
-    nodes: dict[str, Node] = {}  # IRIs recur: each is made once
+    iris: dict[str, URIRef] = {}  # IRIs recur: each is made once
     for line in text.split("\n")[:-1]:  # not splitlines(): a literal may hold U+2028
         s, p, o = line[:-2].split(" ", 2)
-        yield _iri(s, nodes), _iri(p, nodes), _node(o, nodes)
+        yield _iri(s, iris), _iri(p, iris), _node(o, iris)
 
 
-def _iri(text: str, nodes: dict[str, Node]) -> URIRef:
-    node = nodes.get(text)
-    if node is None:
-        node = nodes[text] = URIRef(text[1:-1])
-    assert isinstance(node, URIRef)
-    return node
+def _iri(text: str, iris: dict[str, URIRef]) -> URIRef:
+    iri = iris.get(text)
+    if iri is None:
+        iri = iris[text] = URIRef(text[1:-1])
+    return iri
 
 
-def _node(text: str, nodes: dict[str, Node]) -> Node:
+def _node(text: str, iris: dict[str, URIRef]) -> Node:
     if text.startswith("<"):
-        return _iri(text, nodes)
+        return _iri(text, iris)
     end = text.rindex('"')
     lexical = _unescape(text[1:end])
     suffix = text[end + 1 :]
