@@ -161,6 +161,8 @@ def ingest_paths(
                 ingestor.report.failed.append(exc)
             if progress is not None:
                 progress(path)
+    if len(ingestor.report.ingested) >= batch_size:  # a bulk ingest, not an upload
+        store.compact()
     ingestor.report.seconds = time.perf_counter() - started
     return ingestor.report
 
