@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from rdflib.term import Node
 
-from graph.ntriples import Triple, term, triples_text
+from graph.ntriples import GraphText, Triple, iri_term, literal_term, term, triples_text
 from graph.rdf import with_graph_hash
 from graph.store import RDFStore
 from loaders.errors import StoreError, UsageError
@@ -174,28 +173,32 @@ def _documents_naming(store: RDFStore, actor: URIRef) -> list[URIRef]:
 
 def _rewrite(store: RDFStore, changes: Mapping[URIRef, Mapping[URIRef, URIRef]]) -> list[str]:
     """Replace each document graph by its copy with actor IRIs swapped (and a new hash)."""
-    graphs: list[tuple[URIRef, list[Triple]]] = []
+    graph_hash = ox.NamedNode(str(AG.graphHash))
+    graphs: list[GraphText] = []
     for graph, swap in sorted(changes.items()):
-        triples: list[Triple] = []
+        texts: dict[object, str] = {ox.NamedNode(str(b)): iri_term(a) for b, a in swap.items()}
+        lines: list[str] = []
         for quad in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
-            s, p, o = _node(quad.subject), URIRef(quad.predicate.value), _node(quad.object)
-            if not isinstance(s, URIRef):
-                raise StoreError(f"unexpected subject in {graph}: {s!r}")
-            triples.append((swap.get(s, s), p, swap.get(o, o) if isinstance(o, URIRef) else o))
-        graphs.append((graph, with_graph_hash(graph, triples)))
+            if quad.predicate == graph_hash:
+                continue
+            if not isinstance(quad.subject, ox.NamedNode):
+                raise StoreError(f"unexpected subject in {graph}: {quad.subject!r}")
+            s = texts.get(quad.subject) or _term(quad.subject)
+            o = texts.get(quad.object) or _term(quad.object)
+            lines.append(f"{s} {iri_term(quad.predicate.value)} {o} .\n")
+        graphs.append((graph, with_graph_hash(graph, lines)))
     store.write_documents(graphs)
     return [str(g) for g, _ in graphs]
 
 
-def _node(value: object) -> URIRef | Node:
-    """An Oxigraph term as the rdflib term the RDF mapping wrote (so the hash agrees)."""
+def _term(value: object) -> str:
+    """An Oxigraph term as the RDF mapping wrote it (so the graph hash agrees)."""
     if isinstance(value, ox.NamedNode):
-        return URIRef(value.value)
+        return iri_term(value.value)
     if isinstance(value, ox.Literal):
-        if value.language:
-            return Literal(value.value, lang=value.language)
         datatype = value.datatype.value
-        return Literal(value.value, datatype=None if datatype == str(XSD.string) else datatype)
+        plain = datatype == str(XSD.string) or value.language
+        return literal_term(value.value, None if plain else datatype, value.language)
     raise StoreError(f"unexpected term in a document graph: {value!r}")
 
 

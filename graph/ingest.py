@@ -1,13 +1,16 @@
 """Ingest: files → `AnnotatedDocument` → triples → SHACL → store, in bounded batches.
 
-Memory stays flat however many files there are: at most `batch_size` documents' triples
-are held at once. A bad file is reported and skipped; it never reaches the store.
+Memory stays flat however many files there are: at most two batches of `batch_size`
+documents are held at once, one being written to the store (Oxigraph's loader runs without
+Python's lock, on a thread of its own) while the next is read and mapped. A bad file is
+reported and skipped; it never reaches the store.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +18,8 @@ from rdflib import URIRef
 
 from graph.curation import canonical_actors
 from graph.identity import ActorIndex
-from graph.ntriples import Triple
-from graph.rdf import document_iri, document_triples
+from graph.ntriples import Graphs
+from graph.rdf import document_iri, document_ntriples
 from graph.shacl import shacl_problems
 from graph.store import RDFStore
 from loaders import DEFAULT_MAX_BYTES, load_documents
@@ -46,11 +49,14 @@ class _Pending:
     source: str
     doc_id: str
     graph: URIRef
-    triples: list[Triple]
+    ntriples: str
 
 
 class Ingestor:
-    """Collects documents into batches and writes each batch once it is validated."""
+    """Collects documents into batches and writes each batch once it is validated.
+
+    Use it as a context manager: leaving it writes what is left and waits for the store.
+    """
 
     def __init__(
         self, store: RDFStore, *, shacl: bool = True, batch_size: int = DEFAULT_BATCH
@@ -62,6 +68,19 @@ class Ingestor:
         self._batch: list[_Pending] = []
         self._sources: dict[str, str] = {}  # document id → file it came from in this run
         self._actors: ActorIndex | None = None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="allegraph-ingest")
+        self._writing: tuple[Future[None], list[_Pending]] | None = None
+
+    def __enter__(self) -> Ingestor:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        try:
+            if kind is None:
+                self.flush()
+            self.wait()
+        finally:
+            self._writer.shutdown()
 
     @property
     def actors(self) -> ActorIndex:
@@ -82,16 +101,18 @@ class Ingestor:
             )
             return
         self._sources[doc.id] = source
-        triples = document_triples(doc, self.actors.resolve(doc))
-        self._batch.append(_Pending(source, doc.id, document_iri(doc.id), triples))
+        ntriples = document_ntriples(doc, self.actors.resolve(doc))
+        self._batch.append(_Pending(source, doc.id, document_iri(doc.id), ntriples))
         if len(self._batch) >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:
+        """Validate the batch and start writing its good documents, once the batch before
+        it is in the store (only the writer thread touches the store meanwhile)."""
         batch, self._batch = self._batch, []
         if not batch:
             return
-        graphs: Sequence[tuple[URIRef, Sequence[Triple]]] = [(p.graph, p.triples) for p in batch]
+        graphs: Graphs = [(p.graph, p.ntriples) for p in batch]
         refused = shacl_problems(graphs) if self.shacl else {}
         good = [p for p in batch if p.graph not in refused]
         for pending in batch:
@@ -101,9 +122,20 @@ class Ingestor:
                     for p in refused[pending.graph]
                 ]
                 self.report.failed.append(InputError(pending.source, problems))
-        self.store.write_documents([(p.graph, p.triples) for p in good])
+        self.wait()
+        written = self._writer.submit(
+            self.store.write_documents, [(p.graph, p.ntriples) for p in good]
+        )
+        self._writing = (written, good)
+
+    def wait(self) -> None:
+        """Wait for the batch being written and count it; a store error is raised here."""
+        if self._writing is None:
+            return
+        (written, good), self._writing = self._writing, None
+        written.result()
         self.report.ingested.extend(p.doc_id for p in good)
-        self.report.triples += sum(len(p.triples) for p in good)
+        self.report.triples += sum(p.ntriples.count("\n") for p in good)
 
 
 def ingest_paths(
@@ -120,16 +152,17 @@ def ingest_paths(
     """Ingest every file; the good ones are written, the bad ones listed in the report.
     A file holding several documents (an annotation tool's export) is refused whole."""
     started = time.perf_counter()
-    ingestor = Ingestor(store, shacl=shacl, batch_size=batch_size)
-    for path in paths:
-        try:
-            for doc in load_documents(path, format, max_bytes, mapping):
-                ingestor.add(str(path), doc)
-        except InputError as exc:
-            ingestor.report.failed.append(exc)
-        if progress is not None:
-            progress(path)
-    ingestor.flush()
+    with Ingestor(store, shacl=shacl, batch_size=batch_size) as ingestor:
+        for path in paths:
+            try:
+                for doc in load_documents(path, format, max_bytes, mapping):
+                    ingestor.add(str(path), doc)
+            except InputError as exc:
+                ingestor.report.failed.append(exc)
+            if progress is not None:
+                progress(path)
+    if len(ingestor.report.ingested) >= batch_size:  # a bulk ingest, not an upload
+        store.compact()
     ingestor.report.seconds = time.perf_counter() - started
     return ingestor.report
 
@@ -138,8 +171,7 @@ def ingest_document(
     store: RDFStore, source: str, doc: AnnotatedDocument, *, shacl: bool = True
 ) -> None:
     """Ingest one parsed document at once (an upload); raise `InputError` if it is refused."""
-    ingestor = Ingestor(store, shacl=shacl, batch_size=1)
-    ingestor.add(source, doc)
-    ingestor.flush()
+    with Ingestor(store, shacl=shacl, batch_size=1) as ingestor:
+        ingestor.add(source, doc)
     if ingestor.report.failed:
         raise ingestor.report.failed[0]

@@ -10,12 +10,13 @@ documents: a triple stays there while at least one document graph still holds it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 
 from rdflib import URIRef
 
-from graph.ntriples import Triple, term, triples_text
+from graph.ntriples import term
 from ontology import AG, ID, shortcut_properties
 
 NETWORK_GRAPH = ID["graph/network"]
@@ -26,14 +27,28 @@ def network_predicates() -> frozenset[URIRef]:
     return frozenset(shortcut_properties().values()) | {AG.partOf, AG.speaksFor}
 
 
-def network_triples(triples: Iterable[Triple]) -> list[Triple]:
-    wanted = network_predicates()
-    return [t for t in triples if t[1] in wanted]
+@cache
+def _network_predicate() -> re.Pattern[str]:
+    predicates = "|".join(re.escape(term(p)) for p in sorted(network_predicates()))
+    return re.compile(f" (?:{predicates}) ")
 
 
-def insert_operation(triples: Iterable[Triple]) -> str | None:
-    """INSERT DATA of the network triples among `triples`, or None if there are none."""
-    body = triples_text(network_triples(triples))
+def network_lines(texts: Iterable[str]) -> str:
+    """The network triples among N-Triples texts (a graph's, or several graphs')."""
+    found: list[str] = []
+    for text in texts:
+        for match in _network_predicate().finditer(text):
+            start = text.rfind("\n", 0, match.start()) + 1
+            # The predicate follows the line's first space (a subject IRI holds none);
+            # later on the line the same text would be an object, or inside a literal.
+            if " " not in text[start : match.start()]:
+                found.append(text[start : text.index("\n", match.end()) + 1])
+    return "".join(found)
+
+
+def insert_operation(texts: Iterable[str]) -> str | None:
+    """INSERT DATA of the network triples among N-Triples texts, or None if there are none."""
+    body = network_lines(texts)
     return f"INSERT DATA {{ GRAPH {term(NETWORK_GRAPH)} {{\n{body}}} }}" if body else None
 
 

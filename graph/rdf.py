@@ -1,24 +1,30 @@
-"""The RDF mapping: one `AnnotatedDocument` in, the triples of its named graph out.
+"""The RDF mapping: one `AnnotatedDocument` in, the N-Triples text of its named graph out.
 
 Every IRI is minted from ids, never blank nodes, so re-ingesting a document yields the
 same triples and the store stays identical. Every ``ag:`` class of a node is asserted
 (``ag:Actor`` and its kind), so queries and SHACL targets need no inference.
+
+The mapping writes each triple straight as its N-Triples line, the text that is hashed and
+then loaded (`graph.ntriples`); making rdflib terms first cost more than all the rest.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from urllib.parse import quote
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
-from graph.ntriples import Triple, term
+from graph.ntriples import iri_term, literal_term, term
 from loaders.model import AnnotatedDocument, Entity, Span
 from loaders.names import normal_name
-from ontology import AG, ID, OA, SCHEMA, WD, act_types
+from ontology import AG, ID, OA, SCHEMA, WD, ActorKind, Modality, StatementKind, act_types
 from ontology.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 _CONTEXT = 32  # characters of oa:prefix / oa:suffix around each quoted span
@@ -39,6 +45,7 @@ def actor_iri(entity: Entity) -> URIRef:
     return ID[f"actor/{name_key(entity.name)}"]
 
 
+@lru_cache(maxsize=1 << 16)  # actors recur across documents; each name is worked out once
 def name_key(name: str) -> str:
     """A case-, accent-, punctuation- and leading-article-insensitive key for a name
     (`Jens Stoltenberg` → `jens-stoltenberg`, `the White Helmets` → `white-helmets`)."""
@@ -52,164 +59,249 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def document_triples(
-    doc: AnnotatedDocument, actors: Mapping[str, URIRef] | None = None
-) -> list[Triple]:
-    """All triples of the document's named graph, each once (in a stable order), ending
-    with the graph hash that lets a sync tell whether anything in it changed.
+def document_ntriples(doc: AnnotatedDocument, actors: Mapping[str, URIRef] | None = None) -> str:
+    """The N-Triples text of the document's named graph: each triple once, sorted, then
+    the graph hash that lets a sync tell whether anything in it changed.
 
     `actors` gives the IRI of each entity when the store already knows the actor
     (`graph.identity`); an entity it leaves out gets `actor_iri`.
     """
-    triples = list(dict.fromkeys(_DocumentMapper(doc, actors or {}).triples()))
-    return with_graph_hash(document_iri(doc.id), triples)
+    lines = set(_DocumentMapper(doc, actors or {}).lines())
+    return with_graph_hash(document_iri(doc.id), lines)
 
 
-def with_graph_hash(document: URIRef, triples: Sequence[Triple]) -> list[Triple]:
-    """The triples (less any old graph hash) followed by the hash of their sorted lines."""
-    graph_hash = AG.graphHash  # looked up once: a namespace attribute builds a new URIRef
-    kept = [t for t in triples if t[1] != graph_hash]
-    lines = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in kept)
-    digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-    return [*kept, (document, graph_hash, Literal(digest))]
+def with_graph_hash(document: URIRef, lines: Iterable[str]) -> str:
+    """The lines sorted, followed by the graph hash: the SHA-256 of those sorted lines.
+    The lines must not hold an old graph hash."""
+    body = "".join(sorted(lines))
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return f"{body}{iri_term(document)} {_T.graphHash} {literal_term(digest)} .\n"
+
+
+class _T:
+    """N-Triples text of the terms the mapping writes, worked out once (the hot path)."""
+
+    a = term(RDF.type)
+    Document, identifier, contentHash, text = (
+        term(AG.Document),
+        term(DCTERMS.identifier),
+        term(AG.contentHash),
+        term(AG.text),
+    )
+    title, url, publisher, issued, language = (
+        term(DCTERMS.title),
+        term(SCHEMA.url),
+        term(DCTERMS.publisher),
+        term(DCTERMS.issued),
+        term(DCTERMS.language),
+    )
+    Actor, label, altLabel, sameAs, mentions = (
+        term(AG.Actor),
+        term(RDFS.label),
+        term(SKOS.altLabel),
+        term(OWL.sameAs),
+        term(AG.mentions),
+    )
+    AllegedAct, wasDerivedFrom, actType = (
+        term(AG.AllegedAct),
+        term(PROV.wasDerivedFrom),
+        term(AG.actType),
+    )
+    Statement, claimant, modality, quote, statedOn = (
+        term(AG.Statement),
+        term(AG.claimant),
+        term(AG.modality),
+        term(AG.quote),
+        term(AG.statedOn),
+    )
+    allegedAct, respondsTo, target, partOf, speaksFor = (
+        term(AG.allegedAct),
+        term(AG.respondsTo),
+        term(AG.target),
+        term(AG.partOf),
+        term(AG.speaksFor),
+    )
+    graphHash = term(AG.graphHash)
+    Annotation, motivatedBy, hasBody, hasTarget = (
+        term(OA.Annotation),
+        term(OA.motivatedBy),
+        term(OA.hasBody),
+        term(OA.hasTarget),
+    )
+    identifying, classifying = term(OA.identifying), term(OA.classifying)
+    SpecificResource, hasSource, hasSelector = (
+        term(OA.SpecificResource),
+        term(OA.hasSource),
+        term(OA.hasSelector),
+    )
+    TextPositionSelector, start, end = (
+        term(OA.TextPositionSelector),
+        term(OA.start),
+        term(OA.end),
+    )
+    TextQuoteSelector, exact, prefix, suffix = (
+        term(OA.TextQuoteSelector),
+        term(OA.exact),
+        term(OA.prefix),
+        term(OA.suffix),
+    )
+    # Offsets are xsd:integer, not the xsd:nonNegativeInteger of the Web Annotation
+    # vocabulary: Oxigraph stores integer subtypes as xsd:integer, and a store must give
+    # back what it took.
+    offset = term(XSD.integer)
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The controlled vocabularies' terms as N-Triples text, by the model's values."""
+
+    kinds: Mapping[ActorKind, str]
+    statements: Mapping[StatementKind, str]
+    shortcuts: Mapping[StatementKind, str]
+    modalities: Mapping[Modality, str]
+    act_types: Mapping[str, str]
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    """Read from the ontology on first use (act types and shortcuts live in the Turtle)."""
+    return _Vocabulary(
+        kinds={kind: term(kind.iri) for kind in ActorKind},
+        statements={kind: term(kind.iri) for kind in StatementKind},
+        shortcuts={k: term(s) for k in StatementKind if (s := k.shortcut) is not None},
+        modalities={modality: term(modality.iri) for modality in Modality},
+        act_types={notation: term(iri) for notation, iri in act_types().items()},
+    )
+
+
+def _when(value: dt.date) -> str:
+    """A date or date-time literal, typed as rdflib types a Python date or datetime."""
+    datatype = XSD.dateTime if isinstance(value, dt.datetime) else XSD.date
+    return literal_term(value.isoformat(), datatype)
 
 
 class _DocumentMapper:
-    """Walks one document; holds the IRIs it has minted so references resolve."""
+    """Walks one document; holds the IRIs it has minted (as text) so references resolve."""
 
     def __init__(self, doc: AnnotatedDocument, actors: Mapping[str, URIRef]) -> None:
         self.doc = doc
-        self.iri = document_iri(doc.id)
+        self.iri = iri_term(document_iri(doc.id))
         self.scope = quote(doc.id, safe="")
-        self.actors = {e.id: actors.get(e.id) or actor_iri(e) for e in doc.entities}
-        self.acts = {a.id: ID[f"act/{self.scope}/{a.id}"] for a in doc.acts}
-        self.statements = {s.id: ID[f"statement/{self.scope}/{s.id}"] for s in doc.statements}
+        self.vocabulary = _vocabulary()
+        self.actors = {e.id: iri_term(actors.get(e.id) or actor_iri(e)) for e in doc.entities}
+        self.acts = {a.id: iri_term(f"{ID}act/{self.scope}/{a.id}") for a in doc.acts}
+        self.statements = {
+            s.id: iri_term(f"{ID}statement/{self.scope}/{s.id}") for s in doc.statements
+        }
 
-    def triples(self) -> Iterator[Triple]:
+    def lines(self) -> Iterator[str]:
         yield from self.document()
         yield from self.entities()
         yield from self.alleged_acts()
-        yield from self.statement_triples()
+        yield from self.statement_lines()
         yield from self.relations()
 
-    def document(self) -> Iterator[Triple]:
-        doc, iri = self.doc, self.iri
-        yield iri, RDF.type, AG.Document
-        yield iri, DCTERMS.identifier, Literal(doc.id)
-        yield iri, AG.contentHash, Literal(content_hash(doc.text))
-        yield iri, AG.text, Literal(doc.text)
+    def document(self) -> Iterator[str]:
+        doc, iri, t = self.doc, self.iri, _T
+        yield f"{iri} {t.a} {t.Document} .\n"
+        yield f"{iri} {t.identifier} {literal_term(doc.id)} .\n"
+        yield f"{iri} {t.contentHash} {literal_term(content_hash(doc.text))} .\n"
+        yield f"{iri} {t.text} {literal_term(doc.text)} .\n"
         if doc.title:
-            yield iri, DCTERMS.title, Literal(doc.title)
+            yield f"{iri} {t.title} {literal_term(doc.title)} .\n"
         if doc.url:
-            yield iri, SCHEMA.url, URIRef(doc.url)
+            yield f"{iri} {t.url} {iri_term(doc.url)} .\n"
         if doc.publisher:
-            yield iri, DCTERMS.publisher, Literal(doc.publisher)
+            yield f"{iri} {t.publisher} {literal_term(doc.publisher)} .\n"
         if doc.published:
-            yield iri, DCTERMS.issued, Literal(doc.published)
+            yield f"{iri} {t.issued} {_when(doc.published)} .\n"
         if doc.language:
-            yield iri, DCTERMS.language, Literal(doc.language)
+            yield f"{iri} {t.language} {literal_term(doc.language)} .\n"
 
-    def entities(self) -> Iterator[Triple]:
+    def entities(self) -> Iterator[str]:
+        t, kinds = _T, self.vocabulary.kinds
         for entity in self.doc.entities:
             actor = self.actors[entity.id]
-            yield actor, RDF.type, AG.Actor
-            yield actor, RDF.type, entity.kind.iri
-            yield actor, RDFS.label, Literal(entity.name)
+            yield f"{actor} {t.a} {t.Actor} .\n"
+            yield f"{actor} {t.a} {kinds[entity.kind]} .\n"
+            yield f"{actor} {t.label} {literal_term(entity.name)} .\n"
             for alias in entity.aliases:
-                yield actor, SKOS.altLabel, Literal(alias)
+                yield f"{actor} {t.altLabel} {literal_term(alias)} .\n"
             if entity.wikidata:
-                yield actor, OWL.sameAs, WD[entity.wikidata]
-            yield self.iri, AG.mentions, actor
+                yield f"{actor} {t.sameAs} {iri_term(f'{WD}{entity.wikidata}')} .\n"
+            yield f"{self.iri} {t.mentions} {actor} .\n"
             for index, span in enumerate(entity.mentions):
                 name = f"{self.scope}/{entity.id}/{index}"
-                yield from self.annotation(name, actor, span, OA.identifying)
+                yield from self.annotation(name, actor, span, t.identifying)
 
-    def alleged_acts(self) -> Iterator[Triple]:
+    def alleged_acts(self) -> Iterator[str]:
+        t, types = _T, self.vocabulary.act_types
         for act in self.doc.acts:
             iri = self.acts[act.id]
-            yield iri, RDF.type, AG.AllegedAct
-            yield iri, RDFS.label, Literal(act.label)
-            yield iri, PROV.wasDerivedFrom, self.iri
-            types = act_types()
+            yield f"{iri} {t.a} {t.AllegedAct} .\n"
+            yield f"{iri} {t.label} {literal_term(act.label)} .\n"
+            yield f"{iri} {t.wasDerivedFrom} {self.iri} .\n"
             for notation in act.types:
-                yield iri, AG.actType, types[notation]
+                yield f"{iri} {t.actType} {types[notation]} .\n"
             for index, span in enumerate(act.mentions):
                 name = f"{self.scope}/act-{act.id}/{index}"
-                yield from self.annotation(name, iri, span, OA.identifying)
+                yield from self.annotation(name, iri, span, t.identifying)
 
-    def statement_triples(self) -> Iterator[Triple]:
+    def statement_lines(self) -> Iterator[str]:
+        t, vocabulary = _T, self.vocabulary
         for st in self.doc.statements:
             iri, claimant = self.statements[st.id], self.actors[st.claimant]
-            yield iri, RDF.type, AG.Statement
-            yield iri, RDF.type, st.kind.iri
-            yield iri, AG.claimant, claimant
-            yield iri, AG.modality, st.modality.iri
-            yield iri, AG.quote, Literal(st.quote.text)
-            yield iri, PROV.wasDerivedFrom, self.iri
+            yield f"{iri} {t.a} {t.Statement} .\n"
+            yield f"{iri} {t.a} {vocabulary.statements[st.kind]} .\n"
+            yield f"{iri} {t.claimant} {claimant} .\n"
+            yield f"{iri} {t.modality} {vocabulary.modalities[st.modality]} .\n"
+            assert st.quote.text is not None  # spans are resolved by validation
+            yield f"{iri} {t.quote} {literal_term(st.quote.text)} .\n"
+            yield f"{iri} {t.wasDerivedFrom} {self.iri} .\n"
             if st.date:
-                yield iri, AG.statedOn, Literal(st.date)
+                yield f"{iri} {t.statedOn} {_when(st.date)} .\n"
             if st.act:
-                yield iri, AG.allegedAct, self.acts[st.act]
+                yield f"{iri} {t.allegedAct} {self.acts[st.act]} .\n"
             for answered in st.responds_to:
-                yield iri, AG.respondsTo, self.statements[answered]
-            shortcut = st.kind.shortcut
+                yield f"{iri} {t.respondsTo} {self.statements[answered]} .\n"
+            shortcut = vocabulary.shortcuts.get(st.kind)
             for target_id in st.targets:
                 target = self.actors[target_id]
-                yield iri, AG.target, target
+                yield f"{iri} {t.target} {target} .\n"
                 if shortcut is not None:
-                    yield claimant, shortcut, target
-            name = f"{self.scope}/{st.id}"
-            yield from self.annotation(name, iri, st.quote, OA.classifying)
+                    yield f"{claimant} {shortcut} {target} .\n"
+            yield from self.annotation(f"{self.scope}/{st.id}", iri, st.quote, t.classifying)
 
-    def relations(self) -> Iterator[Triple]:
-        predicates = {"part-of": AG.partOf, "speaks-for": AG.speaksFor}
+    def relations(self) -> Iterator[str]:
+        predicates = {"part-of": _T.partOf, "speaks-for": _T.speaksFor}
         for rel in self.doc.relations:
-            yield self.actors[rel.source], predicates[rel.kind], self.actors[rel.target]
+            source, target = self.actors[rel.source], self.actors[rel.target]
+            yield f"{source} {predicates[rel.kind]} {target} .\n"
 
-    def annotation(self, name: str, body: URIRef, span: Span, motive: URIRef) -> Iterator[Triple]:
+    def annotation(self, name: str, body: str, span: Span, motive: str) -> Iterator[str]:
         """A W3C Web Annotation whose target is the exact span, by position and by quote."""
-        iri = URIRef(ANNOTATION_PREFIX + name)
         assert span.start is not None and span.end is not None and span.text is not None
-        target, position, quote_ = (URIRef(f"{iri}#{part}") for part in ("target", "pos", "quote"))
-        text, a = self.doc.text, _TYPE
-        yield iri, a, _OA.Annotation
-        yield iri, _OA.motivatedBy, motive
-        yield iri, _OA.hasBody, body
-        yield iri, _OA.hasTarget, target
-        yield target, a, _OA.SpecificResource
-        yield target, _OA.hasSource, self.iri
-        yield target, _OA.hasSelector, position
-        yield target, _OA.hasSelector, quote_
-        yield position, a, _OA.TextPositionSelector
-        yield position, _OA.start, Literal(span.start, datatype=_OFFSET)
-        yield position, _OA.end, Literal(span.end, datatype=_OFFSET)
-        yield quote_, a, _OA.TextQuoteSelector
-        yield quote_, _OA.exact, Literal(span.text)
-        yield quote_, _OA.prefix, Literal(text[max(0, span.start - _CONTEXT) : span.start])
-        yield quote_, _OA.suffix, Literal(text[span.end : span.end + _CONTEXT])
-
-
-class _OA:
-    """Web Annotation terms resolved once: the mapping's hot path (a namespace attribute
-    lookup builds a new URIRef each time, a third of the mapping's run time)."""
-
-    Annotation, motivatedBy, hasBody, hasTarget = (
-        OA.Annotation,
-        OA.motivatedBy,
-        OA.hasBody,
-        OA.hasTarget,
-    )
-    SpecificResource, hasSource, hasSelector = OA.SpecificResource, OA.hasSource, OA.hasSelector
-    TextPositionSelector, start, end = OA.TextPositionSelector, OA.start, OA.end
-    TextQuoteSelector, exact, prefix, suffix = (
-        OA.TextQuoteSelector,
-        OA.exact,
-        OA.prefix,
-        OA.suffix,
-    )
-
-
-_TYPE = RDF.type
-# Offsets are xsd:integer, not the xsd:nonNegativeInteger of the Web Annotation vocabulary:
-# Oxigraph stores integer subtypes as xsd:integer, and a store must give back what it took.
-_OFFSET = XSD.integer
+        base = ANNOTATION_PREFIX + name
+        iri, target, position, quote_ = (
+            iri_term(base),
+            iri_term(f"{base}#target"),
+            iri_term(f"{base}#pos"),
+            iri_term(f"{base}#quote"),
+        )
+        text, t = self.doc.text, _T
+        yield f"{iri} {t.a} {t.Annotation} .\n"
+        yield f"{iri} {t.motivatedBy} {motive} .\n"
+        yield f"{iri} {t.hasBody} {body} .\n"
+        yield f"{iri} {t.hasTarget} {target} .\n"
+        yield f"{target} {t.a} {t.SpecificResource} .\n"
+        yield f"{target} {t.hasSource} {self.iri} .\n"
+        yield f"{target} {t.hasSelector} {position} .\n"
+        yield f"{target} {t.hasSelector} {quote_} .\n"
+        yield f"{position} {t.a} {t.TextPositionSelector} .\n"
+        yield f'{position} {t.start} "{span.start}"^^{t.offset} .\n'
+        yield f'{position} {t.end} "{span.end}"^^{t.offset} .\n'
+        yield f"{quote_} {t.a} {t.TextQuoteSelector} .\n"
+        yield f"{quote_} {t.exact} {literal_term(span.text)} .\n"
+        prefix = text[max(0, span.start - _CONTEXT) : span.start]
+        yield f"{quote_} {t.prefix} {literal_term(prefix)} .\n"
+        yield f"{quote_} {t.suffix} {literal_term(text[span.end : span.end + _CONTEXT])} .\n"

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from graph.ntriples import Triple
+from graph.ntriples import Graphs, rdflib_triples
 from loaders.errors import Problem
 from ontology import load_shapes
 
 
-def shacl_problems(
-    graphs: Sequence[tuple[URIRef, Sequence[Triple]]],
-) -> dict[URIRef, list[Problem]]:
+def shacl_problems(graphs: Graphs) -> dict[URIRef, list[Problem]]:
     """Problems per document graph; documents that conform are absent from the answer.
 
     The graphs are validated together, which costs one pyshacl run per batch rather than one
@@ -26,19 +22,19 @@ def shacl_problems(
     if not graphs or _conforms(graphs):
         return {}
     found: dict[URIRef, list[Problem]] = {}
-    for graph, triples in graphs:
-        problems = _violations([(graph, triples)])
+    for graph, text in graphs:
+        problems = _violations([(graph, text)])
         if problems:
             found[graph] = problems
     return found
 
 
-def _conforms(graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> bool:
+def _conforms(graphs: Graphs) -> bool:
     conforms, _, _ = _run(graphs)
     return conforms
 
 
-def _violations(graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> list[Problem]:
+def _violations(graphs: Graphs) -> list[Problem]:
     conforms, report, _ = _run(graphs)
     if conforms:
         return []
@@ -52,10 +48,10 @@ def _violations(graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> list[Probl
     return sorted(problems, key=str)
 
 
-def _run(graphs: Sequence[tuple[URIRef, Sequence[Triple]]]) -> tuple[bool, Graph, str]:
+def _run(graphs: Graphs) -> tuple[bool, Graph, str]:
     data = Graph()
-    for _, triples in graphs:
-        data.addN((s, p, o, data) for s, p, o in triples)
+    for _, ntriples in graphs:
+        data.addN((s, p, o, data) for s, p, o in rdflib_triples(ntriples))
     conforms, report, text = validate(
         data,
         shacl_graph=load_shapes(),

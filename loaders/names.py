@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Leading articles of the languages investigators most often annotate in.
 _ARTICLES = re.compile(r"^(?:the|a|an|le|la|les|l|el|los|las|der|die|das|il|lo|gli|het)\s+")
 
 
+@lru_cache(maxsize=1 << 16)  # actors recur across documents; each name is worked out once
 def normal_name(name: str) -> str:
     """The comparable form of a name: `The Syrian Government` → `syrian government`."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())

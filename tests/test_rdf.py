@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from graph.rdf import actor_iri, document_iri, document_triples, name_key
+import hashlib
+import io
+from pathlib import Path
+
+from graph.ingest import ingest_paths
+from graph.ntriples import rdflib_triples
+from graph.rdf import actor_iri, document_iri, document_ntriples, name_key
+from graph.store import RDFStore
 from loaders.model import Entity
+from loaders.synthetic import write_corpus
 from loaders.validation import validate_document
 from ontology import AG, OA, ActorKind
 from ontology.namespace import RDF
+from tests.conftest import SEED_YAML
 from tests.docs import TEXT, minimal
 
 
@@ -26,15 +35,16 @@ def test_actor_iri_prefers_wikidata() -> None:
 
 def test_mapping_is_deterministic_and_free_of_blank_nodes() -> None:
     doc = validate_document("mem", minimal())
-    first, second = document_triples(doc), document_triples(doc)
+    first, second = document_ntriples(doc), document_ntriples(doc)
     assert first == second
-    assert len(set(first)) == len(first)
-    assert all(not str(term).startswith("_:") for triple in first for term in triple)
+    triples = list(rdflib_triples(first))
+    assert len(set(triples)) == len(triples)
+    assert all(not str(term).startswith("_:") for triple in triples for term in triple)
 
 
 def test_accusation_writes_statement_shortcut_and_evidence() -> None:
     doc = validate_document("mem", minimal())
-    triples = set(document_triples(doc))
+    triples = set(rdflib_triples(document_ntriples(doc)))
     svr, nato = (actor_iri(e) for e in doc.entities)
     assert (svr, AG.accused, nato) in triples
     assert (nato, AG.denied, svr) in triples
@@ -43,3 +53,19 @@ def test_accusation_writes_statement_shortcut_and_evidence() -> None:
     starts = {int(o) for s, p, o in triples if p == OA.start}  # type: ignore[call-overload]
     assert TEXT.index("this is a lie.") in starts
     assert (document_iri("mini"), AG.mentions, svr) in triples
+
+
+# The sorted N-Quads dump of the corpus below, as the mapping wrote it when it still built
+# rdflib terms first: writing N-Triples text straight must not change a single quad.
+CORPUS_DUMP_SHA256 = "65e78090654e71f72ebdf559cbb7366f026353e3e3cd8c5a0e4f41e3e19abba9"
+
+
+def test_the_store_holds_the_quads_the_mapping_always_wrote(tmp_path: Path) -> None:
+    write_corpus(40, tmp_path / "corpus", seed=11)
+    files = [*sorted((tmp_path / "corpus").iterdir()), SEED_YAML]
+    with RDFStore.in_data_dir(tmp_path / "data") as store:
+        assert ingest_paths(store, files, shacl=False).ok
+        out = io.BytesIO()
+        store.export(out, "nquads")
+    dump = b"\n".join(sorted(out.getvalue().splitlines()))
+    assert hashlib.sha256(dump).hexdigest() == CORPUS_DUMP_SHA256
