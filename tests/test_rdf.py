@@ -14,7 +14,7 @@ from loaders.model import Entity
 from loaders.synthetic import write_corpus
 from loaders.validation import validate_document
 from ontology import AG, OA, ActorKind
-from ontology.namespace import RDF
+from ontology.namespace import ONTOLOGY_IRI, RDF
 from tests.conftest import SEED_YAML
 from tests.docs import TEXT, minimal
 
@@ -55,9 +55,11 @@ def test_accusation_writes_statement_shortcut_and_evidence() -> None:
     assert (document_iri("mini"), AG.mentions, svr) in triples
 
 
-# The sorted N-Quads dump of the corpus below, as the mapping wrote it when it still built
-# rdflib terms first: writing N-Triples text straight must not change a single quad.
-CORPUS_DUMP_SHA256 = "65e78090654e71f72ebdf559cbb7366f026353e3e3cd8c5a0e4f41e3e19abba9"
+# The sorted N-Quads dump of the corpus below (the ontology's own graph left out), as the
+# mapping wrote it when it still built rdflib terms first: writing N-Triples text straight
+# must not change a single quad. A deliberate change of the mapping, the generator or the
+# seed article changes it: record the new digest in the same commit, and say why.
+CORPUS_DUMP_SHA256 = "9d1204f0689b06a7d4e248446f4b3f1487f13bb5711f71b36401c2fa3c599308"
 
 
 def test_the_store_holds_the_quads_the_mapping_always_wrote(tmp_path: Path) -> None:
@@ -67,5 +69,7 @@ def test_the_store_holds_the_quads_the_mapping_always_wrote(tmp_path: Path) -> N
         assert ingest_paths(store, files, shacl=False).ok
         out = io.BytesIO()
         store.export(out, "nquads")
-    dump = b"\n".join(sorted(out.getvalue().splitlines()))
+    ontology = f"<{ONTOLOGY_IRI}> .".encode()
+    lines = [line for line in out.getvalue().splitlines() if not line.endswith(ontology)]
+    dump = b"\n".join(sorted(lines))
     assert hashlib.sha256(dump).hexdigest() == CORPUS_DUMP_SHA256
