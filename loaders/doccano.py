@@ -39,9 +39,18 @@ def detect(path: Path, head: str) -> bool:
     return isinstance(line, dict) and "text" in line and _is_doccano(line)
 
 
+# Parts of allegraph's own document that a doccano line does not have (its other keys,
+# title or language, doccano exports too, from the project's metadata columns).
+_NATIVE_ONLY = frozenset(AnnotatedDocument.model_fields) & {"acts", "statements"}
+
+
 def _is_doccano(line: dict[str, Any]) -> bool:
+    if _NATIVE_ONLY & line.keys():
+        return False
     entities = line.get("entities")
     if isinstance(entities, list):
+        if not entities and isinstance(line.get("id"), str):
+            return False  # doccano numbers its lines; a one-line native document has a name
         return all(isinstance(e, dict) and "start_offset" in e for e in entities)
     return isinstance(line.get("label", line.get("labels")), list)
 

@@ -110,3 +110,18 @@ def test_bad_line_is_refused_by_line_and_nothing_is_written(
         failure.problems
     )
     assert store.quad_count() == before and not report.ingested
+
+
+def test_a_native_document_on_one_line_without_entities_is_not_taken_for_doccano(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "empty.json"
+    native = {"id": "empty", "text": TEXT, "entities": [], "statements": []}
+    path.write_text(json.dumps(native), encoding="utf-8")
+    [doc] = load_documents(path)
+    assert (doc.id, doc.entities, doc.statements) == ("empty", [], [])
+    path.write_text(json.dumps({"id": "bare", "text": TEXT, "entities": []}), encoding="utf-8")
+    assert [d.id for d in load_documents(path)] == ["bare"]
+    unlabelled = tmp_path / "unlabelled.json"  # doccano's own line, no labels yet
+    unlabelled.write_text(json.dumps({"id": 7, "text": TEXT, "entities": []}), encoding="utf-8")
+    assert load_documents(unlabelled) == []
