@@ -161,7 +161,7 @@ def main() -> None:
     print_table(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, indent=2))
-    print(f"(figures also in {args.out.relative_to(ROOT)})")
+    print(f"(figures also in {args.out})")
 
 
 if __name__ == "__main__":
