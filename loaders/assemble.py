@@ -29,6 +29,26 @@ _RELATIONS = {"PartOf": "part-of", "SpeaksFor": "speaks-for"}
 _META = ("id", "title", "url", "publisher", "published", "language")
 
 
+def assemble_each(
+    path: Path, exports: Iterable[Callable[[], Export | None]], mapping: LabelMapping
+) -> list[AnnotatedDocument]:
+    """The documents of an export holding several (doccano's lines, Label Studio's tasks):
+    each one read and assembled, skipped when it carries no annotation, and every problem of
+    every one reported together."""
+    docs: list[AnnotatedDocument] = []
+    problems: list[Problem] = []
+    for read in exports:
+        try:
+            export = read()
+            if export is not None:
+                docs.append(assemble(export, mapping))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(path, problems)
+    return docs
+
+
 def only_document(
     source: str | Path, docs: list[AnnotatedDocument], what: str
 ) -> AnnotatedDocument:

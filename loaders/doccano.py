@@ -11,10 +11,11 @@ Lines nobody labelled are skipped. Problems are reported by line.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from loaders.assemble import assemble, only_document
+from loaders.assemble import assemble_each, only_document
 from loaders.errors import InputError, Problem
 from loaders.mapping import DEFAULT, LabelMapping
 from loaders.model import AnnotatedDocument
@@ -61,20 +62,12 @@ def parse(path: Path, mapping: LabelMapping = DEFAULT) -> AnnotatedDocument:
 
 def parse_all(path: Path, mapping: LabelMapping = DEFAULT) -> list[AnnotatedDocument]:
     """Every labelled line of the file; every problem of every line is reported."""
-    docs: list[AnnotatedDocument] = []
-    problems: list[Problem] = []
-    for number, raw in enumerate(read_text(path).splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            export = line_export(str(path), raw, number, slug(path.stem) or "doccano")
-            if export is not None:
-                docs.append(assemble(export, mapping))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(path, problems)
-    return docs
+    stem = slug(path.stem) or "doccano"
+    lines = enumerate(read_text(path).splitlines(), start=1)
+    exports = (
+        partial(line_export, str(path), raw, number, stem) for number, raw in lines if raw.strip()
+    )
+    return assemble_each(path, exports, mapping)
 
 
 def line_export(source: str, raw: str, number: int, stem: str) -> Export | None:

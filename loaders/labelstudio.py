@@ -12,10 +12,11 @@ Tasks nobody annotated are skipped. Problems are reported by JSON pointer.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from loaders.assemble import assemble, only_document
+from loaders.assemble import assemble_each, only_document
 from loaders.errors import InputError, Problem
 from loaders.mapping import DEFAULT, LabelMapping
 from loaders.model import AnnotatedDocument
@@ -46,19 +47,12 @@ def parse_all(path: Path, mapping: LabelMapping = DEFAULT) -> list[AnnotatedDocu
     """Every annotated task of the export; every problem of every task is reported."""
     data = read_json(path)
     tasks = data if isinstance(data, list) else [data]
-    docs: list[AnnotatedDocument] = []
-    problems: list[Problem] = []
-    for index, task in enumerate(tasks):
-        try:
-            pointer = f"/{index}" if isinstance(data, list) else ""
-            export = task_export(str(path), task, pointer, mapping)
-            if export is not None:
-                docs.append(assemble(export, mapping))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(path, problems)
-    return docs
+    listed = isinstance(data, list)
+    exports = (
+        partial(task_export, str(path), task, f"/{index}" if listed else "", mapping)
+        for index, task in enumerate(tasks)
+    )
+    return assemble_each(path, exports, mapping)
 
 
 def task_export(
