@@ -11,6 +11,7 @@ from rdflib.compare import isomorphic
 from graph.ingest import ingest_paths
 from graph.rdf import document_iri
 from graph.store import RDFStore
+from loaders.errors import InputError
 from loaders.mapping import DEFAULT, LabelMapping
 from tests.conftest import ROOT, SEED_YAML
 
@@ -32,6 +33,20 @@ def ingest_ok(
     report = ingest_paths(store, [path], format=format, mapping=mapping)
     assert report.ok, [e.describe() for e in report.failed]
     return report.ingested
+
+
+def refused(store: RDFStore, path: Path, place: str, reason: str) -> InputError:
+    """Ingest one bad file, insisting it is refused with a problem at `place` (a prefix)
+    for `reason`, and that nothing is written; the refusal, for further checks."""
+    before = store.quad_count()
+    report = ingest_paths(store, [path])
+    [failure] = report.failed
+    assert failure.source == str(path)
+    assert any(p.place.startswith(place) and reason in p.reason for p in failure.problems), (
+        failure.problems
+    )
+    assert store.quad_count() == before and not report.ingested
+    return failure
 
 
 def document_graph(store: RDFStore, doc_id: str) -> Graph:

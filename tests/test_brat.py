@@ -12,7 +12,7 @@ from graph.store import RDFStore
 from loaders import discover, load_documents
 from loaders.brat import parse
 from loaders.errors import InputError
-from tests.formats import FORMATS_DIR, SEED_IN, same_graph_as_native
+from tests.formats import FORMATS_DIR, SEED_IN, refused, same_graph_as_native
 
 TEXT = "The SVR accused NATO of a plot. NATO said: this is a lie. The Kremlin agreed."
 
@@ -103,14 +103,9 @@ def test_mentions_joined_with_different_labels_are_refused(tmp_path: Path) -> No
 def test_bad_line_is_refused_with_its_line_and_nothing_is_written(
     store: RDFStore, tmp_path: Path, line: str, reason: str
 ) -> None:
-    before = store.quad_count()
-    path = pair(tmp_path, GOOD + line + "\n")
-    report = ingest_paths(store, [path])
-    [failure] = report.failed
-    assert failure.source == str(path)
+    failure = refused(store, pair(tmp_path, GOOD + line + "\n"), "line 14", reason)
     problem = failure.problems[0]
     assert problem.place.startswith("line 14") and reason in problem.reason, problem
-    assert store.quad_count() == before and not report.ingested
 
 
 def test_missing_text_file_is_named(tmp_path: Path) -> None:

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from graph.ingest import ingest_paths
 from graph.store import RDFStore
 from loaders import load_documents
-from tests.formats import SEED_IN, same_graph_as_native
+from tests.formats import SEED_IN, refused, same_graph_as_native
 
 TEXT = "The SVR accused NATO of a plot. NATO said: this is a lie."
 
@@ -102,14 +101,7 @@ def test_older_label_export_without_relations(tmp_path: Path) -> None:
 def test_bad_line_is_refused_by_line_and_nothing_is_written(
     store: RDFStore, tmp_path: Path, bad: str, reason: str
 ) -> None:
-    path = jsonl(tmp_path, line(1), bad)
-    before = store.quad_count()
-    report = ingest_paths(store, [path])
-    [failure] = report.failed
-    assert any(p.place.startswith("line 2") and reason in p.reason for p in failure.problems), (
-        failure.problems
-    )
-    assert store.quad_count() == before and not report.ingested
+    refused(store, jsonl(tmp_path, line(1), bad), "line 2", reason)
 
 
 def test_a_native_document_on_one_line_without_entities_is_not_taken_for_doccano(

@@ -13,7 +13,7 @@ from graph.ingest import ingest_paths
 from graph.store import RDFStore
 from loaders import load_documents
 from loaders.errors import InputError
-from tests.formats import SEED_IN, same_graph_as_native
+from tests.formats import SEED_IN, refused, same_graph_as_native
 
 TEXT = "The SVR accused NATO of a plot. NATO said: this is a lie."
 
@@ -134,14 +134,7 @@ def test_bad_result_is_refused_by_pointer_and_nothing_is_written(
     path = export(
         tmp_path, [task(1, [annotation(results(), "x")]), task(2, [annotation(broken, "x")])]
     )
-    before = store.quad_count()
-    report = ingest_paths(store, [path])
-    [failure] = report.failed
-    assert any(
-        p.place.startswith("/1/annotations/0/result/") and reason in p.reason
-        for p in failure.problems
-    ), failure.problems
-    assert store.quad_count() == before and not report.ingested
+    refused(store, path, "/1/annotations/0/result/", reason)
 
 
 def test_one_task_object_and_not_an_export(tmp_path: Path) -> None:
