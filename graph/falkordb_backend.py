@@ -162,17 +162,11 @@ def _literal(value: Any) -> str:
     raise QueryError(f"cannot send a {kind.__name__} as a Cypher parameter")
 
 
-_CHECKED_KEYS: set[str] = set()
-
-
 def _key(key: Any) -> str:
-    """A map key as FalkorDB reads it between backticks (checked once per distinct key)."""
-    if key not in _CHECKED_KEYS:
-        if type(key) is not str or not key or "`" in key:
-            raise QueryError(f"parameter map key {key!r} cannot be sent to FalkorDB")
-        if len(_CHECKED_KEYS) < 1000:  # keys sent through the API's /cypher are not kept
-            _CHECKED_KEYS.add(key)
-    return str(key)
+    """A map key as FalkorDB reads it between backticks."""
+    if type(key) is not str or not key or "`" in key:
+        raise QueryError(f"parameter map key {key!r} cannot be sent to FalkorDB")
+    return key
 
 
 def _edge_ends(value: Any) -> set[int]:

@@ -215,22 +215,19 @@ def _typed_subjects(store: ox.Store, document: str) -> dict[str, list[tuple[str,
     of the store is most of a sync's time.
     """
     by_subject: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    for subject, predicate, obj in _solutions(store, _typed_quads(document)):
+    for subject, predicate, obj in _solutions(store, _typed_quads().format(graph=document)):
         by_subject[subject.value].append((predicate.value, obj))
     return by_subject
 
 
 @cache
-def _typed_quads_template() -> str:
+def _typed_quads() -> str:
+    """The query of `_typed_subjects`, its `{graph}` left to fill."""
     classes = " ".join(f"<{c}>" for c in ag_classes())
     return (
         f"SELECT DISTINCT ?s ?p ?o {{{{ GRAPH <{{graph}}> {{{{ "
         f"VALUES ?t {{{{ {classes} }}}} ?s a ?t . ?s ?p ?o }}}} }}}}"
     )
-
-
-def _typed_quads(document: str) -> str:
-    return _typed_quads_template().format(graph=document)
 
 
 # Each selector's values joined right after the selector: with both selectors bound first
@@ -256,12 +253,12 @@ def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, list[tuple[st
     values = " ".join(f"<{s}>" for s in subjects)
     skip = f"<{NETWORK_GRAPH}>, <{ONTOLOGY_IRI}>"
     shortcuts = ", ".join(f"<{p}>" for p in sorted(shortcut_predicates()))
-    result = store.query(
+    result = _solutions(
+        store,
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
         f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g NOT IN ({skip})) "
-        f"FILTER (?p NOT IN ({shortcuts})) }}"
+        f"FILTER (?p NOT IN ({shortcuts})) }}",
     )
-    assert isinstance(result, ox.QuerySolutions)
     found: dict[str, list[tuple[str, Any]]] = defaultdict(list)
     for solution in result:
         found[solution["s"].value].append((solution["p"].value, solution["o"]))

@@ -60,7 +60,7 @@ def sync_documents(
     if full:
         backend.clear()
     backend.ensure_schema()
-    _write_nodes(backend, _merged_nodes(ontology_nodes()).values())
+    _write_nodes(backend, ontology_nodes())
     wanted = _rdf_documents(store)
     synced = {row["iri"]: row["hash"] for row in backend.read(cypher.SYNCED_DOCUMENTS)}
     todo = sorted(d for d, h in wanted.items() if synced.get(d) != h)
