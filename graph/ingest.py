@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import URIRef
 
+from graph.background import BackgroundWriter
 from graph.curation import canonical_actors
 from graph.identity import ActorIndex
 from graph.ntriples import Graphs
@@ -68,19 +68,15 @@ class Ingestor:
         self._batch: list[_Pending] = []
         self._sources: dict[str, str] = {}  # document id → file it came from in this run
         self._actors: ActorIndex | None = None
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="allegraph-ingest")
-        self._writing: tuple[Future[None], list[_Pending]] | None = None
+        self._writer = BackgroundWriter("allegraph-ingest")
 
     def __enter__(self) -> Ingestor:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        try:
+        with self._writer:  # waits for the last batch, or drops the queued one on an error
             if kind is None:
                 self.flush()
-            self.wait()
-        finally:
-            self._writer.shutdown()
 
     @property
     def actors(self) -> ActorIndex:
@@ -107,8 +103,8 @@ class Ingestor:
             self.flush()
 
     def flush(self) -> None:
-        """Validate the batch and start writing its good documents, once the batch before
-        it is in the store (only the writer thread touches the store meanwhile)."""
+        """Validate the batch and queue its good documents on the writer thread, which
+        writes batches in order (only it touches the store meanwhile)."""
         batch, self._batch = self._batch, []
         if not batch:
             return
@@ -122,18 +118,11 @@ class Ingestor:
                     for p in refused[pending.graph]
                 ]
                 self.report.failed.append(InputError(pending.source, problems))
-        self.wait()
-        written = self._writer.submit(
-            self.store.write_documents, [(p.graph, p.ntriples) for p in good]
-        )
-        self._writing = (written, good)
+        self._writer.submit(self._write, good)
 
-    def wait(self) -> None:
-        """Wait for the batch being written and count it; a store error is raised here."""
-        if self._writing is None:
-            return
-        (written, good), self._writing = self._writing, None
-        written.result()
+    def _write(self, good: list[_Pending]) -> None:
+        """On the writer thread: the batch into the store, then counted as ingested."""
+        self.store.write_documents([(p.graph, p.ntriples) for p in good])
         self.report.ingested.extend(p.doc_id for p in good)
         self.report.triples += sum(p.ntriples.count("\n") for p in good)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph import cypher
 from graph.backend import CypherBackend
+from graph.background import BackgroundWriter
 from graph.property_graph import (
     DocumentRows,
     EdgeRow,
@@ -70,7 +70,7 @@ def sync_documents(
     report.removed = len(gone)
     done = 0
     shared = SharedProperties(store.oxigraph)
-    with _Pipeline() as pipeline:
+    with BackgroundWriter("allegraph-sync") as pipeline:
         for batch in _batches([*gone, *todo], BATCH_DOCUMENTS):
             withdrawn = [d for d in batch if d in synced]
             rows = [document_rows(store.oxigraph, d, shared) for d in batch if d in wanted]
@@ -82,50 +82,6 @@ def sync_documents(
                 progress(done, len(gone) + len(todo))
     report.seconds = time.perf_counter() - started
     return report
-
-
-class _Pipeline:
-    """Each batch's writes run on one background thread, in order, while the next batch is
-    read from the RDF store: the database and the reading then use a core each.
-
-    At most one batch waits; the first failure is raised in the caller's thread, and the
-    batches after it are not written (the next sync redoes them).
-    """
-
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="allegraph-sync")
-        self._pending: Future[None] | None = None
-        self._failed = False
-
-    def submit(self, job: Callable[..., None], *args: Any) -> None:
-        future = self._pool.submit(self._run, job, *args)
-        self._wait()
-        self._pending = future
-
-    def _run(self, job: Callable[..., None], *args: Any) -> None:
-        if self._failed:
-            return
-        try:
-            job(*args)
-        except BaseException:
-            self._failed = True
-            raise
-
-    def _wait(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.result()
-
-    def __enter__(self) -> _Pipeline:
-        return self
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        try:
-            if kind is None:
-                self._wait()
-        finally:
-            self._failed = self._failed or kind is not None
-            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _rdf_documents(store: RDFStore) -> dict[str, str]:
