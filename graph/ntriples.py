@@ -9,7 +9,10 @@ made from the text only where rdflib is needed (SHACL validation).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -86,14 +89,71 @@ def _iri(text: str, iris: dict[str, URIRef]) -> URIRef:
 def _node(text: str, iris: dict[str, URIRef]) -> Node:
     if text.startswith("<"):
         return _iri(text, iris)
+    lexical, language, datatype = _literal_parts(text)
+    if language:
+        return Literal(lexical, lang=language)
+    if datatype:
+        return Literal(lexical, datatype=URIRef(datatype))
+    return Literal(lexical)
+
+
+RawTriple = tuple[str, str, str]
+"""A triple as the N-Triples text of its subject, predicate and object."""
+
+# One line allegraph wrote: IRIs as subject and predicate (it writes no blank nodes); a
+# literal object may hold spaces and " ." but no raw line break.
+_LINE = re.compile(r"(<[^>]*>) (<[^>]*>) (.*) \.\n")
+
+
+def triples_by_subject(text: str) -> dict[str, list[RawTriple]] | None:
+    """The lines allegraph wrote, each still in its N-Triples form, grouped by subject (a
+    reader converts only the terms it needs); None if a line is not of that form.
+
+    The lines are matched in one pass of the regular expression engine and grouped as
+    runs (they are sorted, so a subject's lines are one run): a loop in Python over the
+    lines cost twice as much.
+    """
+    lines = _LINE.findall(text)
+    if len(lines) != text.count("\n"):
+        return None
+    grouped: dict[str, list[RawTriple]] = {}
+    for subject, run in groupby(lines, itemgetter(0)):
+        grouped.setdefault(subject, []).extend(run)
+    return grouped
+
+
+def iri_value(text: str) -> str:
+    """`<iri>` → `iri`."""
+    return text[1:-1]
+
+
+def literal_value(text: str) -> str:
+    """The lexical form of an N-Triples literal allegraph wrote."""
+    return _literal_parts(text)[0]
+
+
+def oxigraph_term(text: str) -> ox.NamedNode | ox.Literal:
+    """An IRI or literal allegraph wrote, as the Oxigraph term its store gives back."""
+    if text.startswith("<"):
+        return ox.NamedNode(text[1:-1])
+    lexical, language, datatype = _literal_parts(text)
+    if language:
+        return ox.Literal(lexical, language=language)
+    if datatype:
+        return ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+    return ox.Literal(lexical)
+
+
+def _literal_parts(text: str) -> tuple[str, str | None, str | None]:
+    """A literal's lexical form (unescaped), language tag and datatype IRI."""
     end = text.rindex('"')
     lexical = _unescape(text[1:end])
     suffix = text[end + 1 :]
     if suffix.startswith("@"):
-        return Literal(lexical, lang=suffix[1:])
+        return lexical, suffix[1:], None
     if suffix.startswith("^^"):
-        return Literal(lexical, datatype=URIRef(suffix[3:-1]))
-    return Literal(lexical)
+        return lexical, None, suffix[3:-1]
+    return lexical, None, None
 
 
 def _unescape(lexical: str) -> str:

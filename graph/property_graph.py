@@ -20,6 +20,14 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.network import NETWORK_GRAPH
+from graph.ntriples import (
+    RawTriple,
+    iri_term,
+    iri_value,
+    literal_value,
+    oxigraph_term,
+    triples_by_subject,
+)
 from ontology import AG, ID, OA, StatementKind, load_ontology
 from ontology.namespace import ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, XSD
 
@@ -33,6 +41,22 @@ _ACT_TYPE = str(AG.actType)
 _GRAPH_HASH = str(AG.graphHash)
 _CLAIMANT, _TARGET, _ALLEGED_ACT = str(AG.claimant), str(AG.target), str(AG.allegedAct)
 _STATED_ON, _MODALITY = str(AG.statedOn), str(AG.modality)
+
+
+class _TEXT:
+    """Predicates as N-Triples text, as graph texts are read (`_read_text`)."""
+
+    type = iri_term(_TYPE_IRI)
+    has_body, has_target = iri_term(str(OA.hasBody)), iri_term(str(OA.hasTarget))
+    has_selector = iri_term(str(OA.hasSelector))
+    start, end, exact = iri_term(str(OA.start)), iri_term(str(OA.end)), iri_term(str(OA.exact))
+
+
+Pairs = list[tuple[str, Any]]
+"""A subject's (predicate IRI, object term) pairs."""
+
+SpanRow = tuple[str, str, str, str, str]
+"""An evidence span: annotation, body (what it is evidence of), start, end, exact text."""
 
 
 @cache
@@ -137,6 +161,11 @@ def ag_classes() -> tuple[str, ...]:
     )
 
 
+@cache
+def _ag_class_texts() -> frozenset[str]:
+    return frozenset(iri_term(c) for c in ag_classes())
+
+
 def _is_node(iri: str) -> bool:
     """Objects that become relationships: minted instances and the ontology's individuals;
     any other IRI (a Wikidata item, a source URL) stays a property value."""
@@ -185,10 +214,25 @@ class SharedProperties:
 
 
 def document_rows(
-    store: ox.Store, document: str, shared: SharedProperties | None = None
+    store: ox.Store,
+    document: str,
+    shared: SharedProperties | None = None,
+    text: str | None = None,
 ) -> DocumentRows:
-    """Rows for one document's current graph; shared actors get their union properties."""
-    by_subject = _typed_subjects(store, document)
+    """Rows for one document's current graph; shared actors get their union properties.
+
+    The graph is read from `text`, its N-Triples text (`graph.graph_texts`), when given,
+    and otherwise from the store; both give the same rows.
+    """
+    read = None if text is None else _read_text(text)
+    if read is None:
+        by_subject = _typed_subjects(store, document)
+        spans: Iterable[SpanRow] = (
+            tuple(term.value for term in row)
+            for row in _solutions(store, _SPANS.format(graph=document))
+        )
+    else:
+        by_subject, spans = read
     actors = [s for s in by_subject if s.startswith(_ACTORS)]
     union = (shared or SharedProperties(store)).of(actors)
     rows = DocumentRows(document, _graph_hash(by_subject.get(document, [])))
@@ -199,25 +243,71 @@ def document_rows(
             rows.nodes.append(NodeRow(subject, labels, props, [document]))
             rows.edges.extend(_object_edges(subject, pairs, document))
     rows.edges.extend(_shortcut_edges(by_subject, document))
-    for span, body, start, end, exact in _solutions(store, _SPANS.format(graph=document)):
-        props = {"start": int(start.value), "end": int(end.value), "exact": exact.value}
-        rows.edges.append(
-            EdgeRow("MENTIONED_IN", body.value, document, span.value, [document], props)
-        )
+    for span, body, start, end, exact in spans:
+        props = {"start": int(start), "end": int(end), "exact": exact}
+        rows.edges.append(EdgeRow("MENTIONED_IN", body, document, span, [document], props))
     return rows
 
 
-def _typed_subjects(store: ox.Store, document: str) -> dict[str, list[tuple[str, Any]]]:
+def _typed_subjects(store: ox.Store, document: str) -> dict[str, Pairs]:
     """(predicate, object) pairs of each subject of the graph that has an ag: class.
 
     Only those become nodes. Evidence spans (most of a graph's triples) are left to
     Oxigraph to skip, and handed over as one row per span by `_SPANS`: reading terms out
     of the store is most of a sync's time.
     """
-    by_subject: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    by_subject: dict[str, Pairs] = defaultdict(list)
     for subject, predicate, obj in _solutions(store, _typed_quads().format(graph=document)):
         by_subject[subject.value].append((predicate.value, obj))
     return by_subject
+
+
+def _read_text(text: str) -> tuple[dict[str, Pairs], list[SpanRow]] | None:
+    """What `_typed_subjects` and `_SPANS` read from the store, from the graph's text
+    (None if the text is not as allegraph writes it). Only the typed subjects' objects
+    become terms."""
+    subjects = triples_by_subject(text)
+    if subjects is None:
+        return None
+    typed: list[str] = []
+    annotations: list[tuple[str, str]] = []
+    type_text, has_body, classes = _TEXT.type, _TEXT.has_body, _ag_class_texts()
+    for subject, triples in subjects.items():
+        for _, predicate, obj in triples:
+            if predicate == type_text:
+                if obj in classes:
+                    typed.append(subject)
+            elif predicate == has_body:
+                annotations.append((subject, obj))
+    by_subject = {
+        iri_value(s): [(iri_value(p), oxigraph_term(o)) for _, p, o in subjects[s]]
+        for s in dict.fromkeys(typed)
+    }
+    return by_subject, list(_text_spans(subjects, annotations))
+
+
+def _text_spans(
+    subjects: dict[str, list[RawTriple]], annotations: list[tuple[str, str]]
+) -> Iterator[SpanRow]:
+    """The rows `_SPANS` gives: each annotation's body with the start, end and exact text
+    of its target's selectors (every combination, as the query's join gives them)."""
+
+    def values(subject: str, predicate: str) -> list[str]:
+        return [o for _, p, o in subjects.get(subject, ()) if p == predicate]
+
+    for annotation, body in annotations:
+        for target in values(annotation, _TEXT.has_target):
+            selectors = values(target, _TEXT.has_selector)
+            positions = [
+                (literal_value(start), literal_value(end))
+                for p in selectors
+                for start in values(p, _TEXT.start)
+                for end in values(p, _TEXT.end)
+            ]
+            exacts = [literal_value(x) for q in selectors for x in values(q, _TEXT.exact)]
+            for start, end in positions:
+                for exact in exacts:
+                    yield iri_value(annotation), iri_value(body), start, end, exact
 
 
 @cache

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
+from graph.graph_texts import TEXTS_DIR, GraphTexts
 from graph.network import insert_operation, prune_operation, release_operation
 from graph.ntriples import Graphs, nquads, term
 from graph.rdf import document_iri
@@ -50,6 +51,7 @@ class RDFStore:
             except OSError as exc:
                 raise StoreError(_open_failure(path, exc)) from None
         self._ox: ox.Store = self.dataset.store._inner  # type: ignore[attr-defined]
+        self.texts = GraphTexts(None if path is None else path.parent / TEXTS_DIR)
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace, override=True)
         self._roll_back_interrupted_load()
@@ -109,6 +111,7 @@ class RDFStore:
         of it atomically."""
         fresh = [(g, ts) for g, ts in graphs if not self.has_graph(g)]
         replaced = [(g, ts) for g, ts in graphs if self.has_graph(g)]
+        before = [self.graph_hash(g) for g, _ in replaced]
         try:
             if fresh:
                 self._insert_new(fresh)
@@ -116,6 +119,9 @@ class RDFStore:
                 self._ox.update(" ;\n".join(_replace_operations(replaced)))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"could not write to the RDF store: {exc}") from None
+        self.texts.keep(graphs)
+        after = {self.graph_hash(g) for g, _ in replaced}
+        self.texts.discard([h for h in before if h is not None and h not in after])
 
     def _insert_new(self, graphs: Graphs) -> None:
         # Lenient parsing skips IRI validation: every IRI was minted from checked ids.
@@ -148,7 +154,9 @@ class RDFStore:
         """Withdraw one document's graph (and what only it said); False if there was none."""
         if not self.has_graph(graph):
             return False
+        graph_hash = self.graph_hash(graph)
         self._ox.update(f"{release_operation(graph)} ;\nDROP GRAPH {term(graph)}")
+        self.texts.discard([graph_hash] if graph_hash is not None else [])
         return True
 
     # reading ---------------------------------------------------------------------------
@@ -186,14 +194,16 @@ class RDFStore:
         return graph
 
     def content_hash(self, graph: URIRef) -> str | None:
-        found = list(
-            self._ox.quads_for_pattern(
-                ox.NamedNode(str(graph)),
-                ox.NamedNode(str(AG.contentHash)),
-                None,
-                ox.NamedNode(str(graph)),
-            )
-        )
+        """The SHA-256 of the document's text, as its graph records it."""
+        return self._own_literal(graph, AG.contentHash)
+
+    def graph_hash(self, graph: URIRef) -> str | None:
+        """The SHA-256 of the graph's own lines (`graph.rdf.with_graph_hash`)."""
+        return self._own_literal(graph, AG.graphHash)
+
+    def _own_literal(self, graph: URIRef, predicate: URIRef) -> str | None:
+        name = ox.NamedNode(str(graph))
+        found = list(self._ox.quads_for_pattern(name, ox.NamedNode(str(predicate)), None, name))
         if not found or not isinstance(found[0].object, ox.Literal):
             return None
         return found[0].object.value

@@ -73,7 +73,7 @@ def sync_documents(
     with BackgroundWriter("allegraph-sync") as pipeline:
         for batch in _batches([*gone, *todo], BATCH_DOCUMENTS):
             withdrawn = [d for d in batch if d in synced]
-            rows = [document_rows(store.oxigraph, d, shared) for d in batch if d in wanted]
+            rows = [_read(store, d, wanted[d], shared) for d in batch if d in wanted]
             report.nodes += sum(len(d.nodes) for d in rows)
             report.edges += sum(len(d.edges) for d in rows)
             pipeline.submit(_apply, backend, withdrawn, rows)
@@ -82,6 +82,15 @@ def sync_documents(
                 progress(done, len(gone) + len(todo))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _read(
+    store: RDFStore, document: str, graph_hash: str, shared: SharedProperties
+) -> DocumentRows:
+    """A document's rows, from the text ingest kept of this version if it has one (about
+    ten times faster than reading the on-disk store), else from the store."""
+    text = store.texts.text(document, graph_hash)
+    return document_rows(store.oxigraph, document, shared, text)
 
 
 def _rdf_documents(store: RDFStore) -> dict[str, str]:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
-from graph.ntriples import iri_term, literal_term, nquads, rdflib_triples, term
+from graph.ntriples import (
+    iri_term,
+    literal_term,
+    nquads,
+    oxigraph_term,
+    rdflib_triples,
+    term,
+    triples_by_subject,
+)
 from ontology.namespace import XSD
 
 SUBJECT, PREDICATE = URIRef("https://example.org/s"), URIRef("https://example.org/p")
@@ -22,6 +31,32 @@ def test_any_string_reads_back_through_rdflib_and_through_allegraph(value: str) 
     written = line(Literal(value))
     assert list(Graph().parse(data=written, format="nt")) == [(SUBJECT, PREDICATE, Literal(value))]
     assert list(rdflib_triples(written)) == [(SUBJECT, PREDICATE, Literal(value))]
+    [parsed] = ox.parse(written, format=ox.RdfFormat.N_TRIPLES)
+    grouped = triples_by_subject(written)
+    assert grouped is not None
+    [(_, _, obj)] = grouped[term(SUBJECT)]
+    assert oxigraph_term(obj) == parsed.object == ox.Literal(value)
+
+
+def test_lines_are_grouped_by_subject_in_any_order() -> None:
+    other = URIRef("https://example.org/t")
+    text = "".join(
+        f"{term(s)} {term(PREDICATE)} {term(Literal(v))} .\n"
+        for s, v in ((SUBJECT, "a"), (other, "b"), (SUBJECT, "c .\nd"))
+    )
+    grouped = triples_by_subject(text)
+    assert grouped is not None
+    assert [oxigraph_term(o).value for _, _, o in grouped[term(SUBJECT)]] == ["a", "c .\nd"]
+    assert [o for _, _, o in grouped[term(other)]] == ['"b"']
+    assert oxigraph_term(term(Literal("7", datatype=XSD.integer))) == ox.Literal(
+        "7", datatype=ox.NamedNode(str(XSD.integer))
+    )
+    assert oxigraph_term(term(Literal("x", lang="de"))) == ox.Literal("x", language="de")
+
+
+def test_a_line_allegraph_does_not_write_is_not_read_as_one() -> None:
+    blank = f"_:b {term(PREDICATE)} {term(Literal('x'))} .\n"
+    assert triples_by_subject(line(Literal("ok")) + blank) is None
 
 
 def test_typed_and_tagged_literals_read_back() -> None:

@@ -63,3 +63,31 @@ def test_killed_ingest_leaves_only_whole_documents(tmp_path: Path) -> None:
         counts = [int(n) for _, n in store.rows(store.query(COUNT_PER_GRAPH))]
     assert all(n == int(whole) for n in counts), sorted(set(counts))
     assert len(counts) < 400
+
+
+def test_kept_graph_texts_follow_the_store(tmp_path: Path) -> None:
+    """Each version's text is kept under its graph hash and goes when the version goes;
+    a copy that is damaged or belongs elsewhere is not handed out."""
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert ingest_paths(store, [write(tmp_path / "d.json", minimal() | {"id": "d"})]).ok
+        graph = str(document_iri("d"))
+        first = store.graph_hash(document_iri("d"))
+        assert first is not None
+        kept = store.texts.text(graph, first)
+        assert kept is not None and kept.endswith(f'"{first}" .\n')
+        assert store.texts.text(str(document_iri("other")), first) is None
+        changed = minimal() | {"id": "d", "title": "Another title"}
+        assert ingest_paths(store, [write(tmp_path / "d.json", changed)]).ok
+        second = store.graph_hash(document_iri("d"))
+        assert second is not None and second != first
+        assert store.texts.text(graph, first) is None
+        assert store.texts.text(graph, second) is not None
+        assert store.texts.directory is not None
+        [path] = store.texts.directory.rglob("*.nt.z")
+        packed = path.read_bytes()
+        path.write_bytes(packed[: len(packed) // 2])
+        assert store.texts.text(graph, second) is None
+        path.write_bytes(packed)
+        assert store.texts.text(graph, second) is not None
+        assert store.remove_graph(document_iri("d"))
+        assert list(store.texts.directory.rglob("*.nt.z")) == []

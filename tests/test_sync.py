@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,30 @@ def test_a_node_left_by_a_cut_off_sync_is_not_written_twice(
     count = "MATCH (n:Resource {iri: $iri}) RETURN count(n) AS n"
     assert graph_db.read(count, {"iri": statement}) == [{"n": 1}]
     assert differences(store, graph_db) == []
+
+
+def test_a_sync_from_kept_texts_builds_what_reading_the_store_builds(
+    store: RDFStore,
+    graph_db,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """The sync reads each document from the text ingest kept of it; without those texts
+    it reads the store, and the two graphs must be the same."""
+    write_corpus(60, tmp_path / "corpus", seed=7)
+    awkward = minimal() | {"id": "awkward", "title": 'He said "no" \\ then\nÉmigré ✓ `x`'}
+    paths = [SEED_YAML, write(tmp_path / "awkward.json", awkward)]
+    assert ingest_paths(store, [*paths, *sorted((tmp_path / "corpus").glob("*.json"))]).ok
+    documents = [document_iri(d) for d in store.document_ids()]
+    hashes = {str(d): store.graph_hash(d) or "" for d in documents}
+    assert all(store.texts.text(d, h) is not None for d, h in hashes.items())
+    sync_documents(store, graph_db)
+    assert store.texts.directory is not None
+    shutil.rmtree(store.texts.directory)
+    assert all(store.texts.text(d, h) is None for d, h in hashes.items())
+    from_store = FalkorDBBackend(graph_db.address, graph="from-store")
+    try:
+        sync_documents(store, from_store)
+        assert graph_dump(from_store) == graph_dump(graph_db)
+    finally:
+        from_store.clear()
+        from_store.close()
