@@ -101,3 +101,39 @@ def test_long_chains_agree_on_a_generated_corpus(store: RDFStore, graph_db, tmp_
                     assert sparql == q.chains_cypher(graph_db, source, target, hops, limit=limit)
                     lengths |= {len(p) - 1 for p in sparql}
     assert {3, 4, 5} <= lengths
+
+
+CUTS = (1, 2, 3, 7, 8, 9, 31, 33, 64, 150)
+
+
+def _sparql_chains_of_length(
+    store: RDFStore, source: str, target: str, hops: int, count: int
+) -> list[q.Path]:
+    """The first `count` chains of exactly `hops` hops in order, from the SPARQL form (which
+    gives every shorter chain first)."""
+    shorter = len(q.chains_sparql(store, source, target, hops - 1, limit=10**6))
+    paths = q.chains_sparql(store, source, target, hops, limit=shorter + count)
+    return [p for p in paths if len(p) == hops + 1]
+
+
+def test_chains_of_each_length_agree_under_every_cut(
+    store: RDFStore,
+    graph_db,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Exactly 2 to 5 hops between the busiest accusers, each cut at many limits: the first
+    chains in order, the same as SPARQL's, whichever limit stops the search."""
+    actors = _synced_corpus_accusers(store, graph_db, tmp_path, 0, 4)
+    cut = 0
+    for source in actors:
+        for target in actors:
+            for hops in (2, 3, 4, 5):
+                if source == target:
+                    assert q.chains_of_length_cypher(graph_db, source, target, hops) == []
+                    continue
+                expected = _sparql_chains_of_length(store, source, target, hops, max(CUTS))
+                for limit in CUTS:
+                    found = q.chains_of_length_cypher(graph_db, source, target, hops, limit=limit)
+                    assert found == expected[:limit], (source, target, hops, limit)
+                    cut += len(expected) > limit
+    assert cut > 50
