@@ -179,45 +179,56 @@ TYPE_COUNTS = "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS n"
 # investigator queries -----------------------------------------------------------------------
 
 
-def chains(hops: int, types: Iterable[str]) -> str:
-    """Simple paths of exactly `hops` steps from one actor to another, first `$limit` in
-    order. Both ends are looked up first, so the last step is a check between bound actors,
-    not a walk over everything the next-to-last actor accused. One hop at a time with
-    DISTINCT: an actor pair joined by a hundred accusations is one step here, where a
-    variable-length pattern walked each edge (minutes between busy actors)."""
-    rel = f"[:{'|'.join(types)}]"
-    names = ["a", *(f"n{i}" for i in range(1, int(hops))), "b"]
-    lines = ["MATCH (a:Actor {iri: $source}), (b:Actor {iri: $target}) WHERE a <> b"]
-    walked = len(names) - 2 if len(names) > 3 else len(names) - 1  # the rest: _last_two_steps
-    for step in range(1, walked):
-        node, before = names[step], ["a", "b", *names[1:step]]
-        apart = " AND ".join(f"{node} <> {other}" for other in before)
-        lines.append(f"MATCH ({names[step - 1]})-{rel}->({node}:Actor) WHERE {apart}")
-        lines.append(f"WITH DISTINCT a, b, {', '.join(names[1 : step + 1])}")
-    if len(names) > 3:
-        lines.extend(_last_two_steps(names, rel))
-    else:
-        lines.append(f"MATCH ({names[-2]})-{rel}->(b)")
-        path = ", ".join(f"{n}.iri" for n in names)
-        lines.append(f"WITH DISTINCT [{path}] AS actors RETURN actors ORDER BY actors LIMIT $limit")
-    return "\n".join(lines) + "\n"
+def _steps(types: Iterable[str]) -> str:
+    return f"[:{'|'.join(types)}]"
 
 
-def _last_two_steps(names: list[str], rel: str) -> list[str]:
-    """The paths so far grouped by the actor they reached, then joined to the target's
-    accusers: each reached actor is checked against each accuser once, however many paths
-    lead to it (walking on from every path repeated the walk for each). The source and
-    earlier actors are in `head`, so the accuser is kept apart from them by IRI."""
-    reached, last = names[-3], names[-2]
-    heads = ", ".join(f"{n}.iri" for n in names[:-3])
-    return [
-        f"WITH a, b, {reached}, collect([{heads}]) AS heads",
-        f"MATCH ({last}:Actor)-{rel}->(b) WHERE {last} <> b AND {last} <> {reached}",
-        f"MATCH ({reached})-{rel}->({last})",
-        f"WITH DISTINCT b, heads, {reached}, {last}",
-        f"UNWIND heads AS head WITH b, head, {reached}, {last} WHERE NOT {last}.iri IN head",
-        f"RETURN head + [{reached}.iri, {last}.iri, b.iri] AS actors ORDER BY actors LIMIT $limit",
-    ]
+def chain_edge(types: Iterable[str]) -> str:
+    """Chains of one hop: an edge of one of `types` from the source to the target."""
+    return f"""
+MATCH (a:Actor {{iri: $source}})-{_steps(types)}->(b:Actor {{iri: $target}})
+WHERE a <> b
+RETURN DISTINCT [a.iri, b.iri] AS actors LIMIT $limit
+"""
+
+
+def chain_steps(types: Iterable[str]) -> str:
+    """One more step from partial chains (`$stems`, lists of actor IRIs from the source, in
+    result order) to an actor not on the chain and not the target: the first `$limit`
+    as (stem's position, new actor's IRI), in that order, which is the order of the longer
+    stems. `$after` skips the first stem's steps up to that IRI, so a caller can go on
+    where a limited answer stopped (`queries._step`): a busy actor's thousand accused
+    are then read a few at a time, as far as the search needs them."""
+    return f"""
+UNWIND range(0, size($stems) - 1) AS i
+WITH i, $stems[i] AS stem
+MATCH (m:Actor {{iri: stem[-1]}})
+WITH i, stem, m
+MATCH (m)-{_steps(types)}->(n:Actor)
+WHERE n.iri <> $target AND NOT n.iri IN stem AND (i > 0 OR n.iri > $after)
+WITH DISTINCT i, n.iri AS next
+RETURN i, next ORDER BY i, next LIMIT $limit
+"""
+
+
+def chain_ends(types: Iterable[str]) -> str:
+    """The chains that end stems (in result order) with two more steps, the last one into
+    the target: the first `$limit` as (stem's position, last actor but the target), in
+    that order, which is the order of the whole actor lists. The target is looked up
+    first, so the last step is a check between bound actors, not a walk over everything
+    the next-to-last actor accused."""
+    steps = _steps(types)
+    return f"""
+MATCH (b:Actor {{iri: $target}})
+UNWIND range(0, size($stems) - 1) AS i
+WITH b, i, $stems[i] AS stem
+MATCH (m:Actor {{iri: stem[-1]}})
+WITH b, i, stem, m
+MATCH (m)-{steps}->(n:Actor)-{steps}->(b)
+WHERE n <> b AND NOT n.iri IN stem
+WITH DISTINCT i, n.iri AS last
+RETURN i, last ORDER BY i, last LIMIT $limit
+"""
 
 
 def mirrors_without_roll_up(same_act_type: bool) -> str:

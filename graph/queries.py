@@ -4,8 +4,10 @@ synced graph), returning the same answers in the same plain shapes, in the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
+from math import ceil
 
 from graph import cypher
 from graph.backend import CypherBackend
@@ -108,10 +110,81 @@ def chains_of_length_cypher(
     kinds: Iterable[str] | None = None,
     limit: int = CHAIN_LIMIT,
 ) -> list[Path]:
-    """The chains of exactly `hops` steps, first `limit` in order (one query)."""
-    types = [str(k.shortcut).rsplit("#", 1)[1].upper() for k in _kinds(kinds)]
-    parameters = {"source": source, "target": target, "limit": limit}
-    return [tuple(r["actors"]) for r in backend.read(cypher.chains(hops, types), parameters)]
+    """The chains of exactly `hops` steps, first `limit` in order.
+
+    Walked in result order, and only as far as the limit needs: the chains' first
+    `hops - 2` steps ("stems") come a batch at a time in order (`_stems`), and one query
+    per batch adds the last two steps (`cypher.chain_ends`). Every chain through a batch
+    sorts before every chain through the next, so the first `limit` found are the first
+    `limit` there are. Building every chain before ordering them took 1.5-2 s for 100
+    4-hop chains between middling actors at 100,000 documents.
+    """
+    types = chain_types(kinds)
+    if limit <= 0 or source == target or hops < 1:
+        return []
+    if hops == 1:
+        parameters = {"source": source, "target": target, "limit": limit}
+        return [tuple(r["actors"]) for r in backend.read(cypher.chain_edge(types), parameters)]
+    found: list[Path] = []
+    ends, stems = cypher.chain_ends(types), _stems(backend, source, target, hops - 2, types)
+    size, taken = _FIRST_ENDS, 0
+    while len(found) < limit and (batch := list(islice(stems, size))):
+        parameters = {"target": target, "stems": [list(stem) for stem in batch]}
+        rows = backend.read(ends, parameters | {"limit": limit - len(found)})
+        found.extend((*batch[r["i"]], r["last"], target) for r in rows)
+        taken += len(batch)
+        size = _next_batch(size, taken, len(found), limit)
+    return found
+
+
+def _next_batch(size: int, taken: int, found: int, limit: int) -> int:
+    """How many stems to complete next: enough for the chains still wanted at the rate so
+    far, and a quarter more; twice the last batch while none were found. Between busy
+    actors one stem gives hundreds of chains and between quiet ones a few, so a fixed size
+    either completes stems for nothing or asks again and again."""
+    if found == 0:
+        return size * 2
+    return max(1, ceil((limit - found) * taken / found * 1.25))
+
+
+def chain_types(kinds: Iterable[str] | None) -> list[str]:
+    """The relationship types a chain follows for statement kinds (`accusation` → ACCUSED)."""
+    return [str(k.shortcut).rsplit("#", 1)[1].upper() for k in _kinds(kinds)]
+
+
+_FIRST_ENDS = 2  # stems completed by a search's first query (see _next_batch for the others)
+_FIRST_STEPS = 32  # steps asked for first from a stem; each next query asks for twice as many
+
+
+def _stems(
+    backend: CypherBackend, source: str, target: str, steps: int, types: list[str]
+) -> Iterator[Path]:
+    """The simple paths of `steps` steps from the source that avoid the target, in result
+    order, lazily: each step's query runs when the step after needs more stems."""
+    stems: Iterator[Path] = iter([(source,)])
+    for _ in range(steps):
+        stems = _step(backend, stems, target, types)
+    return stems
+
+
+def _step(
+    backend: CypherBackend, stems: Iterator[Path], target: str, types: list[str]
+) -> Iterator[Path]:
+    """Each stem one step longer, in order, a limited number of steps per query (twice as
+    many each time): a query that fills its limit ends inside some stem's steps, and the
+    next one starts there, after the last actor given."""
+    statement = cypher.chain_steps(types)
+    pending: list[Path] = []
+    after, limit = "", _FIRST_STEPS
+    while pending := pending or list(islice(stems, max(1, limit // _FIRST_STEPS))):
+        parameters = {"target": target, "stems": [list(s) for s in pending]}
+        rows = backend.read(statement, parameters | {"after": after, "limit": limit})
+        yield from ((*pending[r["i"]], r["next"]) for r in rows)
+        if len(rows) < limit:
+            pending, after = [], ""
+        else:
+            pending, after = pending[rows[-1]["i"] :], rows[-1]["next"]
+        limit *= 2
 
 
 # mirrors ---------------------------------------------------------------------------------

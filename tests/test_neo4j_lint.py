@@ -92,6 +92,10 @@ def test_every_statement_allegraph_emits_is_valid_neo4j_cypher(
     for hops in range(1, 9):
         for kinds in (["accusation"], list(q.SHORTCUT_KINDS)):
             q.chains_cypher(recording, actors[0], actors[1], hops, kinds)  # type: ignore[arg-type]
+    for kinds in (["accusation"], list(q.SHORTCUT_KINDS)):
+        types = q.chain_types(kinds)
+        chains = {cypher.chain_edge(types), cypher.chain_steps(types), cypher.chain_ends(types)}
+        assert chains <= recording.statements  # each was sent, so each is linted below
     for depth in range(0, 4):
         q.neighbourhood_cypher(recording, actors[0], depth)  # type: ignore[arg-type]
     q.timeline_cypher(recording, actors[0])  # type: ignore[arg-type]

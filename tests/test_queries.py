@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,84 @@ def test_long_chains_agree_on_a_generated_corpus(store: RDFStore, graph_db, tmp_
                     assert sparql == q.chains_cypher(graph_db, source, target, hops, limit=limit)
                     lengths |= {len(p) - 1 for p in sparql}
     assert {3, 4, 5} <= lengths
+
+
+CUTS = (1, 2, 3, 7, 8, 9, 31, 33, 64, 150)
+
+
+def _sparql_chains_of_length(
+    store: RDFStore, source: str, target: str, hops: int, count: int
+) -> list[q.Path]:
+    """The first `count` chains of exactly `hops` hops in order, from the SPARQL form (which
+    gives every shorter chain first)."""
+    shorter = len(q.chains_sparql(store, source, target, hops - 1, limit=10**6))
+    paths = q.chains_sparql(store, source, target, hops, limit=shorter + count)
+    return [p for p in paths if len(p) == hops + 1]
+
+
+def test_chains_of_each_length_agree_under_every_cut(
+    store: RDFStore,
+    graph_db,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Exactly 2 to 5 hops between the busiest accusers, each cut at many limits: the first
+    chains in order, the same as SPARQL's, whichever limit stops the search."""
+    actors = _synced_corpus_accusers(store, graph_db, tmp_path, 0, 4)
+    cut = 0
+    for source in actors:
+        for target in actors:
+            for hops in (2, 3, 4, 5):
+                if source == target:
+                    assert q.chains_of_length_cypher(graph_db, source, target, hops) == []
+                    continue
+                expected = _sparql_chains_of_length(store, source, target, hops, max(CUTS))
+                for limit in CUTS:
+                    found = q.chains_of_length_cypher(graph_db, source, target, hops, limit=limit)
+                    assert found == expected[:limit], (source, target, hops, limit)
+                    cut += len(expected) > limit
+    assert cut > 50
+
+
+class RowCounting:
+    """A real backend that also counts the rows its reads return."""
+
+    def __init__(self, backend: Any) -> None:
+        self.backend, self.rows = backend, 0
+        self.dialect, self.name = backend.dialect, backend.name
+
+    def read(self, query: str, parameters: Any = None, timeout_ms: Any = None) -> Any:
+        rows = self.backend.read(query, parameters, timeout_ms)
+        self.rows += len(rows)
+        return rows
+
+
+def test_chain_search_walks_batches_and_stops_at_the_limit(
+    store: RDFStore,
+    graph_db,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """The Cypher walk reads the graph a batch at a time and stops once the limit is met:
+    the same chains with the smallest batches (every stem's steps split over queries) as
+    with the usual ones, and far fewer rows read for the first chains than for all."""
+    actors = _synced_corpus_accusers(store, graph_db, tmp_path, 0, 4)
+    pairs = [(s, t) for s in actors for t in actors if s != t]
+    usual = {
+        (s, t, hops): q.chains_of_length_cypher(graph_db, s, t, hops, limit=10**6)
+        for s, t in pairs
+        for hops in (3, 4, 5)
+    }
+    for first_steps, first_ends in ((1, 1), (2, 3)):
+        monkeypatch.setattr(q, "_FIRST_STEPS", first_steps)
+        monkeypatch.setattr(q, "_FIRST_ENDS", first_ends)
+        for (s, t, hops), chains in usual.items():
+            for limit in (1, 5, 10**6):
+                found = q.chains_of_length_cypher(graph_db, s, t, hops, limit=limit)
+                assert found == chains[:limit], (s, t, hops, limit, first_steps)
+    monkeypatch.undo()
+    for s, t in pairs:  # about 600 five-hop chains each in this corpus
+        first, every = RowCounting(graph_db), RowCounting(graph_db)
+        q.chains_of_length_cypher(first, s, t, 5, limit=1)  # type: ignore[arg-type]
+        q.chains_of_length_cypher(every, s, t, 5, limit=10**6)  # type: ignore[arg-type]
+        assert len(usual[s, t, 5]) > 300
+        assert first.rows * 10 < every.rows
