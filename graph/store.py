@@ -19,7 +19,12 @@ from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
 from graph.graph_texts import TEXTS_DIR, GraphTexts
-from graph.network import insert_operation, prune_operation, release_operation
+from graph.network import (
+    insert_operation,
+    network_graph,
+    prune_operation,
+    release_operation,
+)
 from graph.ntriples import Graphs, nquads, term
 from graph.rdf import document_iri
 from loaders.errors import NotFoundError, QueryError, StoreError
@@ -125,8 +130,7 @@ class RDFStore:
 
     def _insert_new(self, graphs: Graphs) -> None:
         # Lenient parsing skips IRI validation: every IRI was minted from checked ids.
-        quads = nquads(graphs)
-        network = insert_operation(text for _, text in graphs)
+        quads = nquads([*graphs, network_graph(text for _, text in graphs)])
         journal = self._journal
         if journal is None:
             self._ox.load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
@@ -136,8 +140,6 @@ class RDFStore:
                 handle.flush()
                 os.fsync(handle.fileno())
             self._ox.bulk_load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
-        if network:
-            self._ox.update(network)
         if journal is not None:
             journal.unlink()
 
