@@ -6,7 +6,6 @@ Not over Bolt: FalkorDB's Bolt support is experimental and crashed the server on
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -88,7 +87,7 @@ class FalkorDBBackend:
         except redis.ResponseError as exc:
             raise _query_error(exc, timeout_ms) from None
         except redis.RedisError as exc:
-            raise BackendError(f"FalkorDB at {self.address.port} failed: {exc}") from None
+            raise self._unreachable(exc) from None
         names = [column[1] for column in result.header]
         iris = self._iris(_edge_ends(result.result_set))
         return [
@@ -109,11 +108,20 @@ class FalkorDBBackend:
             except redis.ResponseError as exc:
                 if "already indexed" not in str(exc) and "already exists" not in str(exc):
                     raise BackendError(f"could not create the FalkorDB schema: {exc}") from None
+            except redis.RedisError as exc:
+                raise self._unreachable(exc) from None
 
     def clear(self) -> None:
         """Delete the whole graph (a full rebuild starts from nothing)."""
-        with contextlib.suppress(redis.ResponseError):  # no graph yet
+        try:
             self._graph.delete()
+        except redis.ResponseError:  # no graph yet
+            pass
+        except redis.RedisError as exc:
+            raise self._unreachable(exc) from None
+
+    def _unreachable(self, exc: redis.RedisError) -> BackendError:
+        return BackendError(f"FalkorDB at {self.address.port} failed: {exc}")
 
     def close(self) -> None:
         if self._closed:
