@@ -9,9 +9,11 @@ hash is written last, so a sync cut off half-way is simply redone by the next on
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +57,31 @@ def sync_documents(
     progress: Callable[[int, int], None] | None = None,
 ) -> SyncReport:
     """Bring the graph database in line with the RDF store; return what was done."""
+    with _cyclic_gc_paused():
+        return _sync(store, backend, full, progress)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a sync runs. The rows are millions
+    of short-lived tuples, lists and dicts, none of them in a cycle (reference counting
+    frees them), and each collection walked them all: a 1,000-document sync ran 1.2 to
+    1.6 times faster without it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _sync(
+    store: RDFStore,
+    backend: CypherBackend,
+    full: bool,
+    progress: Callable[[int, int], None] | None,
+) -> SyncReport:
     started = time.perf_counter()
     report = SyncReport()
     if full:

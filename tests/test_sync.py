@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -201,3 +202,19 @@ def test_a_sync_from_kept_texts_builds_what_reading_the_store_builds(
     finally:
         from_store.clear()
         from_store.close()
+
+
+def test_a_sync_pauses_the_garbage_collector_only_while_it_runs(
+    seed_store: RDFStore,
+    tmp_path: Path,
+) -> None:
+    from graph.backend import open_backend
+    from loaders.errors import AllegraphError
+
+    backend = open_backend("falkordb", tmp_path / "gc-data")
+    sync_documents(seed_store, backend)
+    assert gc.isenabled()
+    backend.close()
+    with pytest.raises(AllegraphError):
+        sync_documents(seed_store, backend)  # the connection is closed: the sync fails
+    assert gc.isenabled()
