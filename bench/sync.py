@@ -3,6 +3,7 @@ FalkorDB, beside a naive sync that sends one MERGE per row, and the latency of `
 up to 4 hops (as /chains?max_hops=4 asks), of the 4-hop query alone and of `mirrors()`.
 
 Usage: python bench/sync.py [--sizes 10000,100000] [--naive-documents 2000] [--workdir DIR]
+                           [--queries-only]
 The naive sync runs on the first --naive-documents documents of each corpus (it is slow).
 """
 
@@ -99,9 +100,10 @@ def query_latencies(store: RDFStore, backend: CypherBackend) -> dict[str, Any]:
     }
 
 
-def measure(size: int, naive_documents: int, scratch: Path) -> dict[str, Any]:
+def measure(size: int, naive_documents: int, scratch: Path, sync: bool = True) -> dict[str, Any]:
     """Sync a generated corpus from scratch; the corpus and its RDF store are kept in
-    `scratch` (a --workdir) and reused by a later run, which then only syncs again."""
+    `scratch` (a --workdir) and reused by a later run, which then only syncs again (or,
+    with `sync` off, only times the queries on the graph an earlier run left)."""
     corpus, data = scratch / f"corpus-{size}", scratch / f"data-{size}"
     ingested = data / "ingested"
     if not ingested.exists():
@@ -113,6 +115,8 @@ def measure(size: int, naive_documents: int, scratch: Path) -> dict[str, Any]:
             ingested.touch()
         backend = FalkorDBBackend.from_environment(data)
         try:
+            if not sync:
+                return {"documents": size} | query_latencies(store, backend)
             report = sync_documents(store, backend, full=True)
             row: dict[str, Any] = {
                 "documents": size,
@@ -144,14 +148,23 @@ def main() -> None:
     parser.add_argument("--naive-documents", type=int, default=2000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "sync.json")
     parser.add_argument("--workdir", type=Path, help="Keep (or reuse) corpora and stores here.")
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="Only time the queries, on the graphs an earlier run left in --workdir.",
+    )
     args = parser.parse_args()
+    if args.queries_only and args.workdir is None:
+        parser.error("--queries-only needs the --workdir of an earlier run")
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
     with tempfile.TemporaryDirectory(prefix="allegraph-sync-") as tmp:
         for size in sizes:
             scratch = args.workdir or Path(tmp)
-            rows.append(measure(size, args.naive_documents, scratch))
+            rows.append(measure(size, args.naive_documents, scratch, not args.queries_only))
             print(json.dumps(rows[-1]), flush=True)
+    if args.queries_only:
+        return
     print(
         f"\n{'documents':>10} {'elements':>11} {'elements/s':>11} {'naive el/s':>11} "
         f"{'ratio':>6} {'chains ≤4 p50/p95':>18} {'exactly 4 p50/p95':>18} {'mirrors p50/p95':>16}"
