@@ -6,7 +6,7 @@ written as costs about a tenth of reading the same triples back out of the on-di
 looked up by the graph hash the store holds, its last line must name that graph and hash,
 and anything missing, stale or damaged makes the sync read the store instead.
 
-Texts are zlib-compressed (about twelve to one; compressing releases Python's lock, and
+Texts are zlib-compressed (about ten to one; compressing releases Python's lock, and
 ingest writes them on its writer thread) in one file per hash, fanned out by the hash's
 first two characters.
 """
