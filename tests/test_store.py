@@ -82,6 +82,8 @@ def test_kept_graph_texts_follow_the_store(tmp_path: Path) -> None:
         assert second is not None and second != first
         assert store.texts.text(graph, first) is None
         assert store.texts.text(graph, second) is not None
+        assert ingest_paths(store, [write(tmp_path / "d.json", changed)]).ok  # the same again
+        assert store.texts.text(graph, second) is not None
         assert store.texts.directory is not None
         [path] = store.texts.directory.rglob("*.nt.z")
         packed = path.read_bytes()
