@@ -27,6 +27,11 @@ _LEVEL = 3  # as fast as level 1 here and a tenth smaller
 _HASH_LINE = re.compile(f'<([^>]*)> {re.escape(term(AG.graphHash))} "([0-9a-f]{{64}})" \\.\n\\Z')
 
 
+def _hash_line(text: str) -> re.Match[str] | None:
+    """The last line, naming the graph (group 1) and its hash (group 2), if it is one."""
+    return _HASH_LINE.search(text, max(0, len(text) - 4096))
+
+
 class GraphTexts:
     """Graph texts by graph hash, in a directory (or, for an in-memory store, a dict)."""
 
@@ -34,14 +39,17 @@ class GraphTexts:
         self.directory = directory
         self._memory: dict[str, bytes] = {}
 
-    def keep(self, graphs: Graphs) -> None:
+    def keep(self, graphs: Graphs) -> set[str]:
         """Keep the text of each graph that ends in its graph hash (any other is skipped:
-        the sync will read that graph from the store). Best effort: a disk that refuses
-        the copy costs the sync time, not data."""
+        the sync will read that graph from the store) and return those hashes. Best
+        effort: a disk that refuses the copy costs the sync time, not data."""
+        kept: set[str] = set()
         for _, text in graphs:
-            tail = _HASH_LINE.search(text, max(0, len(text) - 4096))
+            tail = _hash_line(text)
             if tail is not None:
                 self._put(tail.group(2), zlib.compress(text.encode("utf-8"), _LEVEL))
+                kept.add(tail.group(2))
+        return kept
 
     def text(self, graph: str, graph_hash: str) -> str | None:
         """The text of this graph at this hash, or None if not kept or not intact."""
@@ -54,7 +62,7 @@ class GraphTexts:
             return None
         # zlib's checksum guards the bytes; the last line names the graph and the version.
         # (Hashing the body again would cost a tenth of reading the text.)
-        tail = _HASH_LINE.search(text, max(0, len(text) - 4096))
+        tail = _hash_line(text)
         if tail is None or tail.group(1) != graph or tail.group(2) != graph_hash:
             return None
         return text

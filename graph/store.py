@@ -124,9 +124,8 @@ class RDFStore:
                 self._ox.update(" ;\n".join(_replace_operations(replaced)))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"could not write to the RDF store: {exc}") from None
-        self.texts.keep(graphs)
-        after = {self.graph_hash(g) for g, _ in replaced}
-        self.texts.discard([h for h in before if h is not None and h not in after])
+        kept = self.texts.keep(graphs)  # a version written again keeps its text
+        self.texts.discard([h for h in before if h is not None and h not in kept])
 
     def _insert_new(self, graphs: Graphs) -> None:
         # Lenient parsing skips IRI validation: every IRI was minted from checked ids.

@@ -114,8 +114,9 @@ def _sync(
 def _read(
     store: RDFStore, document: str, graph_hash: str, shared: SharedProperties
 ) -> DocumentRows:
-    """A document's rows, from the text ingest kept of this version if it has one (about
-    ten times faster than reading the on-disk store), else from the store."""
+    """A document's rows, from the text ingest kept of this version if it has one, else
+    from the store (where each term read is a lookup of its own: rows from the text come
+    about two and a half times faster)."""
     text = store.texts.text(document, graph_hash)
     return document_rows(store.oxigraph, document, shared, text)
 
