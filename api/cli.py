@@ -300,7 +300,8 @@ def sync(
     out.print(
         f"synced {report.added} added, {report.changed} changed, {report.removed} removed "
         f"document(s): {report.nodes:,} nodes, {report.edges:,} edges in "
-        f"{report.seconds:.2f} s ({rate:,.0f} elements/s)"
+        f"{report.seconds:.2f} s ({rate:,.0f} elements/s"
+        f"{', built in bulk' if report.built_in_bulk else ''})"
     )
     if verify:
         if problems:

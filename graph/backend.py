@@ -8,12 +8,25 @@ layers above never see a driver's types.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from graph.cypher import Dialect
+from graph.property_graph import EdgeRow, NodeRow
 
 Row = dict[str, Any]
+
+
+class GraphBuilder(Protocol):
+    """Creates a new graph a batch at a time (FalkorDB's GRAPH.BULK)."""
+
+    def __contains__(self, iri: str) -> bool:
+        """Whether a node with this IRI has been added."""
+
+    def add(self, nodes: Sequence[NodeRow], edges: Sequence[EdgeRow]) -> int:
+        """Create these nodes (none added before) and the edges whose ends have been
+        added; return how many edges were left out for want of an end."""
 
 
 class CypherBackend(Protocol):
@@ -33,6 +46,10 @@ class CypherBackend(Protocol):
 
     def clear(self) -> None:
         """Delete everything allegraph wrote (before a full rebuild)."""
+
+    def graph_builder(self) -> GraphBuilder | None:
+        """A builder that creates the graph from nothing, far faster than Cypher writes,
+        if the database has one and the graph does not exist yet; else None."""
 
     def close(self) -> None: ...
 

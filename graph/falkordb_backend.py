@@ -7,6 +7,7 @@ Not over Bolt: FalkorDB's Bolt support is experimental and crashed the server on
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -20,6 +21,7 @@ from falkordb.path import Path as FalkorPath  # type: ignore[import-untyped]
 from graph import cypher
 from graph.backend import Row
 from graph.cypher import FALKORDB, Dialect
+from graph.falkordb_bulk import FalkorDBGraphBuilder, nul_refused
 from graph.falkordb_server import (
     SERVER_DIR,
     ServerAddress,
@@ -31,6 +33,8 @@ from graph.falkordb_server import (
 from loaders.errors import BackendError, QueryError, QueryTimeout, WriteRefused
 
 GRAPH_NAME = "allegraph"
+INDEX_POLL_SECONDS = 0.02
+INDEX_WAIT_SECONDS = 600
 
 
 class FalkorDBBackend:
@@ -110,6 +114,23 @@ class FalkorDBBackend:
                     raise BackendError(f"could not create the FalkorDB schema: {exc}") from None
             except redis.RedisError as exc:
                 raise self._unreachable(exc) from None
+        self._wait_for_indexes()
+
+    def _wait_for_indexes(self) -> None:
+        """Until every index is built: one made on a populated graph (after a bulk build)
+        is filled in the background, and queries meanwhile scan every node."""
+        deadline = time.monotonic() + INDEX_WAIT_SECONDS
+        while True:
+            rows = self.read("CALL db.indexes() YIELD label, status RETURN label, status")
+            building = [r["label"] for r in rows if r["status"] != "OPERATIONAL"]
+            if not building:
+                return
+            if time.monotonic() > deadline:
+                raise BackendError(
+                    f"FalkorDB's index on {', '.join(building)} was still being built "
+                    f"after {INDEX_WAIT_SECONDS} s"
+                )
+            time.sleep(INDEX_POLL_SECONDS)
 
     def clear(self) -> None:
         """Delete the whole graph (a full rebuild starts from nothing)."""
@@ -117,6 +138,22 @@ class FalkorDBBackend:
             self._graph.delete()
         except redis.ResponseError:  # no graph yet
             pass
+        except redis.RedisError as exc:
+            raise self._unreachable(exc) from None
+
+    def graph_builder(self) -> FalkorDBGraphBuilder | None:
+        """A GRAPH.BULK builder if the graph does not exist yet (the command only creates)."""
+        try:
+            exists = self._db.connection.exists(self._graph.name)
+        except redis.RedisError as exc:
+            raise self._unreachable(exc) from None
+        return None if exists else FalkorDBGraphBuilder(self._bulk)
+
+    def _bulk(self, args: list[bytes | str | int]) -> None:
+        try:
+            self._db.connection.execute_command("GRAPH.BULK", self._graph.name, *args)
+        except redis.ResponseError as exc:
+            raise BackendError(f"FalkorDB refused a bulk insert: {exc}") from None
         except redis.RedisError as exc:
             raise self._unreachable(exc) from None
 
@@ -154,6 +191,8 @@ def _parameter_header(parameters: dict[str, Any] | None) -> str:
 def _literal(value: Any) -> str:
     kind = type(value)
     if kind is str:
+        if "\0" in value:
+            raise nul_refused(value)
         if "\\" in value or '"' in value:
             value = value.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{value}"'

@@ -84,6 +84,10 @@ class Neo4jBackend:
     def clear(self) -> None:
         self.write(cypher.CLEAR)
 
+    def graph_builder(self) -> None:
+        """None: Neo4j's bulk import (`neo4j-admin import`) runs offline, on the server."""
+        return None
+
     def close(self) -> None:
         self._driver.close()
 

@@ -115,6 +115,29 @@ class DocumentRows:
     edges: list[EdgeRow] = field(default_factory=list)
 
 
+def merged_nodes(nodes: Iterable[NodeRow]) -> dict[str, NodeRow]:
+    """One row per IRI: an actor of several documents in the batch gets their union."""
+    merged: dict[str, NodeRow] = {}
+    for node in nodes:
+        if node.iri in merged:
+            merged[node.iri].documents.extend(node.documents)
+        else:
+            merged[node.iri] = NodeRow(node.iri, node.labels, node.props, list(node.documents))
+    return merged
+
+
+def merged_edges(edges: Iterable[EdgeRow]) -> list[EdgeRow]:
+    """One row per (type, source, target, owner): a part-of stated in several documents."""
+    merged: dict[tuple[str, str, str, str], EdgeRow] = {}
+    for edge in edges:
+        key = (edge.type, edge.source, edge.target, edge.owner)
+        if key in merged:
+            merged[key].documents.extend(edge.documents)
+        else:
+            merged[key] = EdgeRow(*key, list(edge.documents), edge.props)
+    return list(merged.values())
+
+
 @cache
 def shortcut_predicates() -> frozenset[str]:
     return frozenset(str(k.shortcut) for k in StatementKind if k.shortcut is not None)

@@ -18,14 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph import cypher
-from graph.backend import CypherBackend
+from graph.backend import CypherBackend, GraphBuilder
 from graph.background import BackgroundWriter
+from graph.bulk_sync import BulkBuild
 from graph.property_graph import (
     DocumentRows,
-    EdgeRow,
     NodeRow,
     SharedProperties,
     document_rows,
+    merged_edges,
+    merged_nodes,
     ontology_nodes,
 )
 from graph.store import RDFStore
@@ -42,6 +44,7 @@ class SyncReport:
     nodes: int = 0
     edges: int = 0
     seconds: float = 0.0
+    built_in_bulk: bool = False  # made from nothing by the backend's graph builder
     differences: list[str] = field(default_factory=list)
 
     @property
@@ -54,11 +57,15 @@ def sync_documents(
     backend: CypherBackend,
     *,
     full: bool = False,
+    bulk: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> SyncReport:
-    """Bring the graph database in line with the RDF store; return what was done."""
+    """Bring the graph database in line with the RDF store; return what was done.
+
+    A graph made from nothing is built in bulk where the backend can (`bulk` off: with
+    the same Cypher statements as an incremental sync; the graph is the same)."""
     with _cyclic_gc_paused():
-        return _sync(store, backend, full, progress)
+        return _sync(store, backend, full, bulk, progress)
 
 
 @contextmanager
@@ -80,16 +87,24 @@ def _sync(
     store: RDFStore,
     backend: CypherBackend,
     full: bool,
+    bulk: bool,
     progress: Callable[[int, int], None] | None,
 ) -> SyncReport:
     started = time.perf_counter()
     report = SyncReport()
     if full:
         backend.clear()
-    backend.ensure_schema()
-    _write_nodes(backend, ontology_nodes())
     wanted = _rdf_documents(store)
-    synced = {row["iri"]: row["hash"] for row in backend.read(cypher.SYNCED_DOCUMENTS)}
+    builder = _graph_builder(backend, full) if wanted and bulk else None
+    build = None if builder is None else BulkBuild(builder)
+    if build is None:
+        backend.ensure_schema()
+        _write_nodes(backend, ontology_nodes())
+        synced = {row["iri"]: row["hash"] for row in backend.read(cypher.SYNCED_DOCUMENTS)}
+    else:
+        build.add(ontology_nodes())
+        synced = {}
+        report.built_in_bulk = True
     todo = sorted(d for d, h in wanted.items() if synced.get(d) != h)
     gone = sorted(set(synced) - set(wanted))
     report.added = sum(1 for d in todo if d not in synced)
@@ -103,12 +118,52 @@ def _sync(
             rows = [_read(store, d, wanted[d], shared) for d in batch if d in wanted]
             report.nodes += sum(len(d.nodes) for d in rows)
             report.edges += sum(len(d.edges) for d in rows)
-            pipeline.submit(_apply, backend, withdrawn, rows)
+            if build is None:
+                pipeline.submit(_apply, backend, withdrawn, rows)
+            else:
+                pipeline.submit(build.add, (), rows)
             done += len(batch)
             if progress is not None:
                 progress(done, len(gone) + len(todo))
+    if build is not None:
+        _finish_build(backend, build)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _graph_builder(backend: CypherBackend, cleared: bool) -> GraphBuilder | None:
+    """A bulk builder when the graph is to be made from nothing: a first sync, a full one,
+    or one after a build that was cut off (no document in the graph carries its graph
+    hash yet, so nothing synced is lost by starting again)."""
+    builder = backend.graph_builder()
+    if builder is None and not cleared and not backend.read(cypher.ANY_SYNCED_DOCUMENT):
+        backend.clear()
+        builder = backend.graph_builder()
+    return builder
+
+
+def _finish_build(backend: CypherBackend, build: BulkBuild) -> None:
+    """After a bulk build: the index, what later batches added to nodes and edges built
+    earlier (the incremental sync's own statements), and the graph hashes last."""
+    backend.ensure_schema()
+    again = build.nodes_again
+    relabelled = _relabelled(backend, list(again.values()))
+    same = ((0, n.as_param()) for iri, n in again.items() if iri not in relabelled)
+    _write_grouped(backend, lambda _: cypher.UPDATE_NODES, same)
+    _write_nodes(backend, (again[iri] for iri in relabelled))
+    edges = ((e.type, e.as_param()) for e in build.edges_again.values())
+    _write_grouped(backend, cypher.merge_edges, edges)
+    for chunk in _batches(build.hashes, ROWS_PER_STATEMENT):
+        backend.write(cypher.SET_GRAPH_HASHES, {"rows": list(chunk)})
+
+
+def _relabelled(backend: CypherBackend, nodes: list[NodeRow]) -> list[str]:
+    """The IRIs of these nodes whose labels in the graph are not theirs."""
+    held: dict[str, set[str]] = {}
+    for chunk in _batches([n.iri for n in nodes], ROWS_PER_STATEMENT):
+        for row in backend.read(cypher.NODE_LABELS_OF, {"iris": list(chunk)}):
+            held[row["iri"]] = set(row["labels"]) - {"Resource"}
+    return [n.iri for n in nodes if held.get(n.iri) != set(n.labels)]
 
 
 def _read(
@@ -166,8 +221,8 @@ def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
 def _apply(backend: CypherBackend, withdrawn: list[str], documents: list[DocumentRows]) -> None:
     """One batch: take back the old versions, then write the current ones."""
     _withdraw(backend, withdrawn)
-    nodes = _merged_nodes(n for d in documents for n in d.nodes)
-    edges = _merged_edges(e for d in documents for e in d.edges)
+    nodes = merged_nodes(n for d in documents for n in d.nodes)
+    edges = merged_edges(e for d in documents for e in d.edges)
     absent = _absent(backend, list(nodes))
     _write_nodes(backend, [n for iri, n in nodes.items() if iri not in absent])
     new_nodes = ((n.labels, n.as_param()) for iri, n in nodes.items() if iri in absent)
@@ -189,29 +244,6 @@ def _absent(backend: CypherBackend, iris: list[str]) -> set[str]:
     for chunk in _batches(iris, ROWS_PER_STATEMENT * 5):
         found.update(r["iri"] for r in backend.read(cypher.EXISTING_NODES, {"iris": list(chunk)}))
     return set(iris) - found
-
-
-def _merged_nodes(nodes: Iterable[NodeRow]) -> dict[str, NodeRow]:
-    """One row per IRI: an actor of several documents in the batch gets their union."""
-    merged: dict[str, NodeRow] = {}
-    for node in nodes:
-        if node.iri in merged:
-            merged[node.iri].documents.extend(node.documents)
-        else:
-            merged[node.iri] = NodeRow(node.iri, node.labels, node.props, list(node.documents))
-    return merged
-
-
-def _merged_edges(edges: Iterable[EdgeRow]) -> list[EdgeRow]:
-    """One row per (type, source, target, owner): a part-of stated in several documents."""
-    merged: dict[tuple[str, str, str, str], EdgeRow] = {}
-    for edge in edges:
-        key = (edge.type, edge.source, edge.target, edge.owner)
-        if key in merged:
-            merged[key].documents.extend(edge.documents)
-        else:
-            merged[key] = EdgeRow(*key, list(edge.documents), edge.props)
-    return list(merged.values())
 
 
 def _write_nodes(backend: CypherBackend, nodes: Iterable[NodeRow]) -> None:

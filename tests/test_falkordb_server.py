@@ -68,9 +68,18 @@ def test_unreachable_neo4j_is_a_clear_error(cli) -> None:  # type: ignore[no-unt
     assert missing.code == 3 and "set ALLEGRAPH_NEO4J_URI" in missing.stderr
 
 
-def test_server_killed_mid_sync_is_repaired_by_the_next_sync(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("first", [True, False], ids=["bulk-build", "incremental"])
+def test_server_killed_mid_sync_is_repaired_by_the_next_sync(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, first: bool
+) -> None:
+    """Killed while a first sync builds the graph in bulk, or while a later one writes
+    Cypher into a graph that holds documents already."""
     write_corpus(1500, tmp_path / "corpus", seed=4)
-    assert cli("ingest", "--no-shacl", str(tmp_path / "corpus")).code == 0
+    paths = sorted(str(p) for p in (tmp_path / "corpus").glob("*.json"))
+    if not first:
+        assert cli("ingest", "--no-shacl", *paths[:100]).code == 0
+        assert "built in bulk" in cli("sync").stdout
+    assert cli("ingest", "--no-shacl", *paths).code == 0
     data, state = cli.data, cli.data / SERVER_DIR / "server.json"
     sync = subprocess.Popen(
         [str(Path(sys.executable).parent / "allegraph"), "--data", str(data), "sync"],

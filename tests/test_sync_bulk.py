@@ -1,0 +1,143 @@
+"""A graph made from nothing is built with FalkorDB's GRAPH.BULK: the same graph as the
+Cypher statements give, values of every kind intact, a cut-off build started again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph import cypher
+from graph.falkordb_backend import FalkorDBBackend
+from graph.falkordb_bulk import FalkorDBGraphBuilder, value_bytes
+from graph.ingest import ingest_paths
+from graph.property_graph import EdgeRow, NodeRow
+from graph.store import RDFStore
+from graph.sync import sync_documents
+from graph.verify import differences
+from loaders.errors import BackendError
+from loaders.synthetic import write_corpus
+from tests.conftest import SEED_YAML, graph_dump
+from tests.docs import minimal, write
+
+
+@pytest.fixture
+def other_graph(graph_db: FalkorDBBackend) -> Iterator[FalkorDBBackend]:
+    """A second graph on the same server, dropped afterwards."""
+    other = FalkorDBBackend(graph_db.address, graph="other")
+    try:
+        yield other
+    finally:
+        other.clear()
+        other.close()
+
+
+@pytest.fixture
+def corpus_store(store: RDFStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RDFStore:
+    """80 generated documents, the seed and an awkward one, synced 16 documents a batch:
+    actors and their part-of edges come back batch after batch."""
+    monkeypatch.setattr("graph.sync.BATCH_DOCUMENTS", 16)
+    write_corpus(80, tmp_path / "corpus", seed=5)
+    awkward = minimal() | {"id": "awkward", "title": 'He said "no" \\ then\nÉmigré ✓ `x`'}
+    paths = [SEED_YAML, write(tmp_path / "awkward.json", awkward)]
+    assert ingest_paths(store, [*paths, *sorted((tmp_path / "corpus").glob("*.json"))]).ok
+    return store
+
+
+def test_a_bulk_build_makes_the_graph_cypher_makes(
+    corpus_store: RDFStore,
+    graph_db: FalkorDBBackend,
+    other_graph: FalkorDBBackend,
+) -> None:
+    built = sync_documents(corpus_store, graph_db)
+    written = sync_documents(corpus_store, other_graph, bulk=False)
+    assert built.built_in_bulk and not written.built_in_bulk
+    assert (built.nodes, built.edges, built.added) == (written.nodes, written.edges, 82)
+    assert graph_dump(graph_db) == graph_dump(other_graph)
+    assert differences(corpus_store, graph_db) == []
+    again = sync_documents(corpus_store, graph_db)
+    assert (again.added, again.changed, again.removed, again.built_in_bulk) == (0, 0, 0, False)
+
+
+def test_a_build_cut_off_is_started_again_by_the_next_sync(
+    corpus_store: RDFStore,
+    graph_db: FalkorDBBackend,
+    other_graph: FalkorDBBackend,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = []
+    add = FalkorDBGraphBuilder.add
+
+    def failing_add(self: FalkorDBGraphBuilder, *args: Any) -> int:
+        calls.append(1)
+        if len(calls) == 3:
+            raise BackendError("FalkorDB at 0 failed: connection lost")
+        return add(self, *args)
+
+    monkeypatch.setattr(FalkorDBGraphBuilder, "add", failing_add)
+    with pytest.raises(BackendError):
+        sync_documents(corpus_store, graph_db)
+    assert graph_db.read("MATCH (d:Document) RETURN count(d) AS n")[0]["n"] > 0
+    assert graph_db.read(cypher.ANY_SYNCED_DOCUMENT) == []
+    monkeypatch.setattr(FalkorDBGraphBuilder, "add", add)
+    report = sync_documents(corpus_store, graph_db)
+    assert report.built_in_bulk and report.added == 82
+    sync_documents(corpus_store, other_graph, bulk=False)
+    assert graph_dump(graph_db) == graph_dump(other_graph)
+
+
+def test_values_of_every_kind_arrive_as_cypher_writes_them(
+    graph_db: FalkorDBBackend, other_graph: FalkorDBBackend
+) -> None:
+    props = {
+        "text": 'quotes " \\ `ticks` Émigré ✓ \n',
+        "empty": "",
+        "count": -(2**62),
+        "ratio": 0.1,
+        "yes": True,
+        "no": False,
+        "mixed": ["a", 2, 2.5, False, []],
+        "none": [],
+    }
+    nodes = [
+        NodeRow("urn:a", ("Actor", "Person"), props, ["urn:d"]),
+        NodeRow("urn:b", ("Actor",), {"name": "b"}, []),
+    ]
+    edges = [
+        EdgeRow("ACCUSED", "urn:a", "urn:b", "urn:a", ["urn:d"], {"act": "x", "n": 1}),
+        EdgeRow("ACCUSED", "urn:a", "urn:missing", "urn:a", ["urn:d"]),
+    ]
+    graph_db.clear()  # opening the server asked the graph a question, which made it
+    builder = graph_db.graph_builder()
+    assert builder is not None
+    assert builder.add(nodes, edges) == 1  # the edge to a node that is not there
+    assert graph_db.graph_builder() is None  # the graph exists now
+    for node in nodes:
+        other_graph.write(cypher.create_nodes(node.labels), {"rows": [node.as_param()]})
+    for edge in edges:
+        other_graph.write(cypher.create_edges(edge.type), {"rows": [edge.as_param()]})
+    assert graph_dump(graph_db) == graph_dump(other_graph)
+    [row] = graph_db.read("MATCH (n:Person) RETURN properties(n) AS p")
+    assert row["p"] == {**props, "iri": "urn:a", "documents": ["urn:d"]}
+
+
+def test_value_bytes_follow_the_bulk_format() -> None:
+    assert value_bytes("é") == b"\x03\xc3\xa9\x00"
+    assert value_bytes(1) == b"\x04" + (1).to_bytes(8, "little")
+    assert value_bytes(True) == b"\x01\x01"
+    assert value_bytes(None) == b"\x00"
+    assert value_bytes(["a"]) == b"\x05" + (1).to_bytes(8, "little") + b"\x03a\x00"
+    with pytest.raises(BackendError, match="NUL"):
+        value_bytes("a\0b")
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_text_falkordb_cannot_hold_is_a_clear_error(
+    store: RDFStore, graph_db: FalkorDBBackend, tmp_path: Path, bulk: bool
+) -> None:
+    doc = minimal() | {"id": "nul", "title": "before\u0000after"}
+    assert ingest_paths(store, [write(tmp_path / "nul.json", doc)]).ok
+    with pytest.raises(BackendError, match="cannot hold a text with a NUL character"):
+        sync_documents(store, graph_db, bulk=bulk)
