@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from graph import cypher
+from graph import cypher, sync_readers
+from graph import sync as sync_module
 from graph.falkordb_backend import FalkorDBBackend
 from graph.falkordb_bulk import FalkorDBGraphBuilder, value_bytes
 from graph.ingest import ingest_paths
@@ -17,7 +18,7 @@ from graph.property_graph import EdgeRow, NodeRow
 from graph.store import RDFStore
 from graph.sync import sync_documents
 from graph.verify import differences
-from loaders.errors import BackendError
+from loaders.errors import BackendError, StoreError
 from loaders.synthetic import write_corpus
 from tests.conftest import SEED_YAML, graph_dump
 from tests.docs import minimal, write
@@ -141,3 +142,30 @@ def test_a_text_falkordb_cannot_hold_is_a_clear_error(
     assert ingest_paths(store, [write(tmp_path / "nul.json", doc)]).ok
     with pytest.raises(BackendError, match="cannot hold a text with a NUL character"):
         sync_documents(store, graph_db, bulk=bulk)
+
+
+def test_worker_processes_read_the_rows_the_sync_reads_itself(
+    corpus_store: RDFStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wanted = sync_module._rdf_documents(corpus_store)
+    batches = [list(wanted.items())[i : i + 8] for i in range(0, len(wanted), 8)]
+    used: list[int] = []
+    in_workers = sync_readers._read_in_workers
+
+    def recorded(*args: Any) -> Any:
+        used.append(args[-1])
+        return in_workers(*args)
+
+    monkeypatch.setattr(sync_readers, "_read_in_workers", recorded)
+    from_workers = list(sync_readers.read_batches(corpus_store, batches))
+    assert used and used[0] >= 1  # the worker processes did read
+    monkeypatch.setattr(sync_readers, "MAX_WORKERS", 0)
+    assert list(sync_readers.read_batches(corpus_store, batches)) == from_workers
+    assert len(used) == 1
+
+
+def test_a_reader_that_cannot_open_the_store_is_a_clear_error(
+    store: RDFStore, tmp_path: Path
+) -> None:
+    with pytest.raises(StoreError, match="process reading documents"):
+        list(sync_readers._read_in_workers(tmp_path / "none", store.texts, [[("d", "h")]], 1))
