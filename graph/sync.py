@@ -90,44 +90,48 @@ def _sync(
     progress: Callable[[int, int], None] | None,
 ) -> SyncReport:
     started = time.perf_counter()
-    report = SyncReport()
     if full:
         backend.clear()
     wanted = _rdf_documents(store)
-    builder = _graph_builder(backend, full) if wanted and bulk else None
-    build = None if builder is None else BulkBuild(builder)
-    if build is None:
-        backend.ensure_schema()
-        _write_nodes(backend, ontology_nodes())
-        synced = {row["iri"]: row["hash"] for row in backend.read(cypher.SYNCED_DOCUMENTS)}
-    else:
-        build.add(ontology_nodes())
-        synced = {}
-        report.built_in_bulk = True
+    build, synced = _begin(backend, full, bulk and bool(wanted))
     todo = sorted(d for d, h in wanted.items() if synced.get(d) != h)
     gone = sorted(set(synced) - set(wanted))
-    report.added = sum(1 for d in todo if d not in synced)
-    report.changed = len(todo) - report.added
-    report.removed = len(gone)
-    done = 0
-    batches = list(_batches([*gone, *todo], BATCH_DOCUMENTS))
+    added = sum(1 for d in todo if d not in synced)
+    report = SyncReport(added, len(todo) - added, len(gone), built_in_bulk=build is not None)
+    documents = [*gone, *todo]
+    batches = list(_batches(documents, BATCH_DOCUMENTS))
     to_read = [[(d, wanted[d]) for d in batch if d in wanted] for batch in batches]
+    done = 0
     with closing(read_batches(store, to_read)) as reads, BackgroundWriter("sync") as pipeline:
         for batch, rows in zip(batches, reads, strict=True):
-            withdrawn = [d for d in batch if d in synced]
             report.nodes += sum(len(d.nodes) for d in rows)
             report.edges += sum(len(d.edges) for d in rows)
             if build is None:
-                pipeline.submit(_apply, backend, withdrawn, rows)
+                pipeline.submit(_apply, backend, [d for d in batch if d in synced], rows)
             else:
                 pipeline.submit(build.add, (), rows)
             done += len(batch)
             if progress is not None:
-                progress(done, len(gone) + len(todo))
+                progress(done, len(documents))
     if build is not None:
         _finish_build(backend, build)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _begin(
+    backend: CypherBackend, cleared: bool, bulk: bool
+) -> tuple[BulkBuild | None, dict[str, str]]:
+    """A bulk build of a new graph, or the schema and what the graph holds already (each
+    synced document's graph hash); the ontology's nodes written either way."""
+    builder = _graph_builder(backend, cleared) if bulk else None
+    if builder is None:
+        backend.ensure_schema()
+        _write_nodes(backend, ontology_nodes())
+        return None, {r["iri"]: r["hash"] for r in backend.read(cypher.SYNCED_DOCUMENTS)}
+    build = BulkBuild(builder)
+    build.add(ontology_nodes())
+    return build, {}
 
 
 def _graph_builder(backend: CypherBackend, cleared: bool) -> GraphBuilder | None:
