@@ -153,20 +153,20 @@ def _finish_build(backend: CypherBackend, build: BulkBuild) -> None:
     relabelled = _relabelled(backend, list(again.values()))
     same = ((0, n.as_param()) for iri, n in again.items() if iri not in relabelled)
     _write_grouped(backend, lambda _: cypher.UPDATE_NODES, same)
-    _write_nodes(backend, (again[iri] for iri in relabelled))
+    _write_nodes(backend, (n for iri, n in again.items() if iri in relabelled))
     edges = ((e.type, e.as_param()) for e in build.edges_again.values())
     _write_grouped(backend, cypher.merge_edges, edges)
     for chunk in _batches(build.hashes, ROWS_PER_STATEMENT):
         backend.write(cypher.SET_GRAPH_HASHES, {"rows": list(chunk)})
 
 
-def _relabelled(backend: CypherBackend, nodes: list[NodeRow]) -> list[str]:
+def _relabelled(backend: CypherBackend, nodes: list[NodeRow]) -> set[str]:
     """The IRIs of these nodes whose labels in the graph are not theirs."""
     held: dict[str, set[str]] = {}
     for chunk in _batches([n.iri for n in nodes], ROWS_PER_STATEMENT):
         for row in backend.read(cypher.NODE_LABELS_OF, {"iris": list(chunk)}):
             held[row["iri"]] = set(row["labels"]) - {"Resource"}
-    return [n.iri for n in nodes if held.get(n.iri) != set(n.labels)]
+    return {n.iri for n in nodes if held.get(n.iri) != set(n.labels)}
 
 
 def _rdf_documents(store: RDFStore) -> dict[str, str]:

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -70,15 +71,13 @@ def _read_in_workers(
     try:
         pending: deque[Future[list[DocumentRows]]] = deque()
         ahead = iter(batches)
-        for batch in ahead:
+        for batch in islice(ahead, 2 * workers):
             pending.append(pool.submit(_read_batch, batch))
-            if len(pending) == 2 * workers:
-                break
         while pending:
             rows = pending.popleft().result()
-            for batch in ahead:
-                pending.append(pool.submit(_read_batch, batch))
-                break
+            following = next(ahead, None)
+            if following is not None:
+                pending.append(pool.submit(_read_batch, following))
             yield rows
     except BrokenProcessPool as exc:
         raise StoreError(f"a process reading documents for the sync stopped: {exc}") from None
