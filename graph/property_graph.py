@@ -221,18 +221,20 @@ def _properties(pairs: Iterable[tuple[str, Any]]) -> tuple[tuple[str, ...], dict
 
 
 class SharedProperties:
-    """The union properties of actors (shared by documents), fetched once per sync: a
-    popular actor's quads span thousands of graphs, too many to scan for every document."""
+    """The labels and union properties of actors (shared by documents), fetched and mapped
+    once per sync: a popular actor's quads span thousands of graphs, too many to scan for
+    every document, and it is named in thousands of them. The properties are shared by
+    every row of the actor: nothing may change them."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self.cache: dict[str, list[tuple[str, Any]]] = {}
+        self.cache: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {}
 
-    def of(self, subjects: list[str]) -> dict[str, list[tuple[str, Any]]]:
+    def of(self, subjects: list[str]) -> dict[str, tuple[tuple[str, ...], dict[str, Any]]]:
         missing = [s for s in subjects if s not in self.cache]
         if missing:
             fetched = union_pairs(self.store, missing)
-            self.cache.update({s: fetched.get(s, []) for s in missing})
+            self.cache.update({s: _properties(fetched.get(s, [])) for s in missing})
         return {s: self.cache[s] for s in subjects}
 
 
@@ -260,9 +262,10 @@ def document_rows(
     union = (shared or SharedProperties(store)).of(actors)
     rows = DocumentRows(document, _graph_hash(by_subject.get(document, [])))
     for subject, pairs in by_subject.items():
-        labels, props = _properties(union.get(subject, pairs))
+        labels, props = union[subject] if subject in union else _properties(pairs)
         if labels:
-            props.pop("graphHash", None)  # set last, once everything else is written
+            if "graphHash" in props:  # set last, once everything else is written
+                props = {k: v for k, v in props.items() if k != "graphHash"}
             rows.nodes.append(NodeRow(subject, labels, props, [document]))
             rows.edges.extend(_object_edges(subject, pairs, document))
     rows.edges.extend(_shortcut_edges(by_subject, document))
