@@ -159,6 +159,9 @@ def _running(directory: Path) -> ServerAddress | None:
 
 
 def _start(directory: Path, port: int) -> ServerAddress:
+    # Absolute: redis-server changes into --dir before it opens --logfile, so a relative
+    # data directory (`make demo`'s) was looked for inside itself and the server exited.
+    directory = directory.resolve()
     server, module = binaries()
     if not _port_free(port):
         raise BackendError(f"cannot start the embedded FalkorDB: port {port} on 127.0.0.1 is taken")

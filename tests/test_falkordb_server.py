@@ -18,7 +18,7 @@ from graph.backend import open_backend
 from graph.falkordb_server import SERVER_DIR, ensure_server, release_server
 from loaders.errors import BackendError
 from loaders.synthetic import write_corpus
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_YAML
 
 
 def _alive(pid: int) -> bool:
@@ -66,6 +66,25 @@ def test_unreachable_neo4j_is_a_clear_error(cli) -> None:  # type: ignore[no-unt
     assert "Traceback" not in done.stderr
     missing = cli("sync", "--backend", "neo4j", env={"ALLEGRAPH_NEO4J_URI": ""})
     assert missing.code == 3 and "set ALLEGRAPH_NEO4J_URI" in missing.stderr
+
+
+def test_a_relative_data_directory_starts_the_server(tmp_path: Path) -> None:
+    """As `make demo` names it: relative to where allegraph runs."""
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        allegraph = Path(sys.executable).parent / "allegraph"
+        return subprocess.run(
+            [str(allegraph), "--data", "relative-data", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert run("ingest", str(SEED_YAML)).returncode == 0
+    synced = run("sync", "--verify")
+    assert synced.returncode == 0, synced.stderr
+    assert (tmp_path / "relative-data" / SERVER_DIR / "server.log").exists()
 
 
 @pytest.mark.parametrize("first", [True, False], ids=["bulk-build", "incremental"])
