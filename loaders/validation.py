@@ -26,6 +26,9 @@ def validate_document(
     """Validate parsed data as an annotated document or raise `InputError` naming each place."""
     if not isinstance(data, Mapping):
         raise InputError.single(source, "expected an object (mapping) at the top level", "/")
+    nul = [Problem(place_of(pointer), NUL_REASON) for pointer in _nul_characters(data)]
+    if nul:
+        raise InputError(source, nul)
     try:
         doc = AnnotatedDocument.model_validate(data)
     except ValidationError as exc:
@@ -34,6 +37,28 @@ def validate_document(
     if problems:
         raise InputError(source, [Problem(place_of(p.place), p.reason) for p in problems])
     return doc
+
+
+NUL_REASON = (
+    "holds the NUL character (U+0000), which no text may hold: the graph database cannot store it"
+)
+
+
+def _nul_characters(node: object, pointer: str = "") -> Iterator[str]:
+    """The pointer of every string (or key) holding U+0000, in document order: FalkorDB's
+    strings end at it, so one such document would stop every sync until removed."""
+    if isinstance(node, str):
+        if "\0" in node:
+            yield pointer or "/"
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            here = pointer + json_pointer([key])
+            if isinstance(key, str) and "\0" in key:
+                yield here
+            yield from _nul_characters(value, here)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _nul_characters(value, pointer + json_pointer([index]))
 
 
 def _pydantic_problems(exc: ValidationError, data: object, place_of: PlaceOf) -> list[Problem]:

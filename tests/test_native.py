@@ -146,3 +146,15 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
 def test_top_level_must_be_a_mapping() -> None:
     with pytest.raises(InputError, match="expected an object"):
         parse_text("upload", "[1, 2]", yaml_syntax=False)
+
+
+def test_a_nul_character_is_refused_where_it_is(tmp_path: Path) -> None:
+    data = minimal()
+    data["title"] = "before\u0000after"
+    data["entities"][0]["aliases"] = ["fine", "bad\u0000"]
+    error = refuse(write(tmp_path / "d.json", data))
+    assert [p.place for p in error.problems] == ["/title", "/entities/0/aliases/1"]
+    assert all("NUL character" in p.reason for p in error.problems)
+    path = tmp_path / "d.yaml"
+    path.write_text('id: a\ntitle: "x\\0y"\ntext: some text\n', encoding="utf-8")
+    assert refuse(path).problems[0].place.startswith("line 2")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,7 +12,12 @@ from loaders import InputError
 from loaders.validation import validate_document
 from tests.docs import minimal
 
-texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80)
+# Surrogates cannot be encoded; NUL is refused (`test_a_nul_anywhere_in_the_text_is_refused`).
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"),
+    min_size=1,
+    max_size=80,
+)
 
 
 @given(text=texts, data=st.data())
@@ -48,6 +54,15 @@ def test_any_span_is_accepted_only_if_it_matches(
     else:
         assert fits
         assert resolved.entities[0].mentions[0].text == text[start:end]
+
+
+@given(text=texts, at=st.integers(0, 80))
+def test_a_nul_anywhere_in_the_text_is_refused(text: str, at: int) -> None:
+    doc = minimal()
+    doc["text"] = text[:at] + "\0" + text[at:]
+    with pytest.raises(InputError) as refused:
+        validate_document("mem", doc)
+    assert [p.place for p in refused.value.problems] == ["/text"]
 
 
 json_values = st.recursive(
