@@ -32,6 +32,21 @@ def _hash_line(text: str) -> re.Match[str] | None:
     return _HASH_LINE.search(text, max(0, len(text) - 4096))
 
 
+Packed = list[tuple[str, bytes]]
+"""Graph texts compressed for keeping, each with its graph hash."""
+
+
+def pack(graphs: Graphs) -> Packed:
+    """The text of each graph that ends in its graph hash, compressed: the CPU part of
+    keeping them, which ingest does while the store is busy with the batch before."""
+    packed: Packed = []
+    for _, text in graphs:
+        tail = _hash_line(text)
+        if tail is not None:
+            packed.append((tail.group(2), zlib.compress(text.encode("utf-8"), _LEVEL)))
+    return packed
+
+
 class GraphTexts:
     """Graph texts by graph hash, in a directory (or, for an in-memory store, a dict)."""
 
@@ -39,17 +54,15 @@ class GraphTexts:
         self.directory = directory
         self._memory: dict[str, bytes] = {}
 
-    def keep(self, graphs: Graphs) -> set[str]:
+    def keep(self, graphs: Graphs, packed: Packed | None = None) -> set[str]:
         """Keep the text of each graph that ends in its graph hash (any other is skipped:
-        the sync will read that graph from the store) and return those hashes. Best
-        effort: a disk that refuses the copy costs the sync time, not data."""
-        kept: set[str] = set()
-        for _, text in graphs:
-            tail = _hash_line(text)
-            if tail is not None:
-                self._put(tail.group(2), zlib.compress(text.encode("utf-8"), _LEVEL))
-                kept.add(tail.group(2))
-        return kept
+        the sync will read that graph from the store) and return those hashes; `packed`
+        is `pack(graphs)` if the caller compressed them already. Best effort: a disk that
+        refuses the copy costs the sync time, not data."""
+        packed = pack(graphs) if packed is None else packed
+        for graph_hash, data in packed:
+            self._put(graph_hash, data)
+        return {graph_hash for graph_hash, _ in packed}
 
     def text(self, graph: str, graph_hash: str) -> str | None:
         """The text of this graph at this hash, or None if not kept or not intact."""

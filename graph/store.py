@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
-from graph.graph_texts import TEXTS_DIR, GraphTexts
+from graph.graph_texts import TEXTS_DIR, GraphTexts, Packed
 from graph.network import (
     insert_operation,
     network_graph,
@@ -111,9 +111,9 @@ class RDFStore:
 
     # writing ---------------------------------------------------------------------------
 
-    def write_documents(self, graphs: Graphs) -> None:
+    def write_documents(self, graphs: Graphs, packed: Packed | None = None) -> None:
         """Put each graph (its N-Triples text) in the store, replacing any earlier version
-        of it atomically."""
+        of it atomically; `packed` is the graphs' texts compressed already (`pack`)."""
         fresh = [(g, ts) for g, ts in graphs if not self.has_graph(g)]
         replaced = [(g, ts) for g, ts in graphs if self.has_graph(g)]
         before = [self.graph_hash(g) for g, _ in replaced]
@@ -124,7 +124,7 @@ class RDFStore:
                 self._ox.update(" ;\n".join(_replace_operations(replaced)))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"could not write to the RDF store: {exc}") from None
-        kept = self.texts.keep(graphs)  # a version written again keeps its text
+        kept = self.texts.keep(graphs, packed)  # a version written again keeps its text
         self.texts.discard([h for h in before if h is not None and h not in kept])
 
     def _insert_new(self, graphs: Graphs) -> None:
