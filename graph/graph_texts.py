@@ -6,9 +6,9 @@ written as costs about a tenth of reading the same triples back out of the on-di
 looked up by the graph hash the store holds, its last line must name that graph and hash,
 and anything missing, stale or damaged makes the sync read the store instead.
 
-Texts are zlib-compressed (about ten to one; compressing releases Python's lock, and
-ingest writes them on its writer thread) in one file per hash, fanned out by the hash's
-first two characters.
+Texts are zlib-compressed (about ten to one; ingest compresses them on its reading thread,
+the store's loading being the slower side, and its writer thread writes them) in one file
+per hash, fanned out by the hash's first two characters.
 """
 
 from __future__ import annotations
