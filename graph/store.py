@@ -114,8 +114,9 @@ class RDFStore:
     def write_documents(self, graphs: Graphs, packed: Packed | None = None) -> None:
         """Put each graph (its N-Triples text) in the store, replacing any earlier version
         of it atomically; `packed` is the graphs' texts compressed already (`pack`)."""
-        fresh = [(g, ts) for g, ts in graphs if not self.has_graph(g)]
-        replaced = [(g, ts) for g, ts in graphs if self.has_graph(g)]
+        held = [self.has_graph(g) for g, _ in graphs]
+        fresh = [graph for graph, there in zip(graphs, held, strict=True) if not there]
+        replaced = [graph for graph, there in zip(graphs, held, strict=True) if there]
         before = [self.graph_hash(g) for g, _ in replaced]
         try:
             if fresh:
