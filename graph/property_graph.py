@@ -143,14 +143,15 @@ def shortcut_predicates() -> frozenset[str]:
     return frozenset(str(k.shortcut) for k in StatementKind if k.shortcut is not None)
 
 
+def shortcut_type(kind: StatementKind) -> str:
+    """The relationship type of a statement kind's shortcut (`ag:accused` → `ACCUSED`)."""
+    return local_name(str(kind.shortcut)).upper()
+
+
 @cache
 def shortcut_types() -> dict[str, str]:
     """Statement class IRI → shortcut relationship type (`ag:Accusation` → `ACCUSED`)."""
-    return {
-        str(k.iri): local_name(str(k.shortcut)).upper()
-        for k in StatementKind
-        if k.shortcut is not None
-    }
+    return {str(k.iri): shortcut_type(k) for k in StatementKind if k.shortcut is not None}
 
 
 @cache

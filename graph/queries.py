@@ -13,7 +13,7 @@ from graph import cypher
 from graph.backend import CypherBackend
 from graph.network import NETWORK_GRAPH
 from graph.ntriples import iri_text
-from graph.property_graph import relationship_type
+from graph.property_graph import relationship_type, shortcut_type
 from graph.store import RDFStore
 from ontology import AG, StatementKind
 from ontology.namespace import RDFS
@@ -149,7 +149,7 @@ def _next_batch(size: int, taken: int, found: int, limit: int) -> int:
 
 def chain_types(kinds: Iterable[str] | None) -> list[str]:
     """The relationship types a chain follows for statement kinds (`accusation` → ACCUSED)."""
-    return [str(k.shortcut).rsplit("#", 1)[1].upper() for k in _kinds(kinds)]
+    return [shortcut_type(k) for k in _kinds(kinds)]
 
 
 _FIRST_ENDS = 2  # stems completed by a search's first query (see _next_batch for the others)
