@@ -114,28 +114,28 @@ DETACH DELETE n
 # sync: writing a document version ---------------------------------------------------------
 
 
+# A node's current properties, and the documents it gained (`n` and `row` bound).
+_SET_PROPERTIES_AND_DOCUMENTS = """
+WITH row, n, coalesce(n.documents, []) AS before
+SET n = row.props
+SET n.documents = before + [d IN row.documents WHERE NOT d IN before]
+"""
+
+
 def upsert_nodes(labels: Iterable[str]) -> str:
     """Nodes with one label set: current properties, documents gained, stale labels dropped."""
     return f"""
 UNWIND $rows AS row
-MERGE (n:Resource {{iri: row.iri}})
-WITH row, n, coalesce(n.documents, []) AS before
-SET n = row.props
-SET n.documents = before + [d IN row.documents WHERE NOT d IN before]
-REMOVE n{_labels(NODE_LABELS)}
+MERGE (n:Resource {{iri: row.iri}}){_SET_PROPERTIES_AND_DOCUMENTS}REMOVE n{_labels(NODE_LABELS)}
 SET n{_labels(labels) or ":Resource"}
 """
 
 
 # Nodes built in bulk that later batches met again, their labels unchanged: the first label
 # written after a bulk build made FalkorDB rework its label matrices (5 s at 10,000 documents).
-UPDATE_NODES = """
+UPDATE_NODES = f"""
 UNWIND $rows AS row
-MATCH (n:Resource {iri: row.iri})
-WITH row, n, coalesce(n.documents, []) AS before
-SET n = row.props
-SET n.documents = before + [d IN row.documents WHERE NOT d IN before]
-"""
+MATCH (n:Resource {{iri: row.iri}}){_SET_PROPERTIES_AND_DOCUMENTS}"""
 
 NODE_LABELS_OF = """
 UNWIND $iris AS iri

@@ -151,13 +151,12 @@ def _finish_build(backend: CypherBackend, build: BulkBuild) -> None:
     backend.ensure_schema()
     again = build.nodes_again
     relabelled = _relabelled(backend, list(again.values()))
-    same = ((0, n.as_param()) for iri, n in again.items() if iri not in relabelled)
-    _write_grouped(backend, lambda _: cypher.UPDATE_NODES, same)
+    same = [n.as_param() for iri, n in again.items() if iri not in relabelled]
+    _write_rows(backend, cypher.UPDATE_NODES, same)
     _write_nodes(backend, (n for iri, n in again.items() if iri in relabelled))
     edges = ((e.type, e.as_param()) for e in build.edges_again.values())
     _write_grouped(backend, cypher.merge_edges, edges)
-    for chunk in _batches(build.hashes, ROWS_PER_STATEMENT):
-        backend.write(cypher.SET_GRAPH_HASHES, {"rows": list(chunk)})
+    _write_rows(backend, cypher.SET_GRAPH_HASHES, build.hashes)
 
 
 def _relabelled(backend: CypherBackend, nodes: list[NodeRow]) -> set[str]:
@@ -254,6 +253,10 @@ def _write_grouped(
     for key, row in rows:
         groups[key].append(row)
     for key, group in groups.items():
-        statement = statement_for(key)
-        for chunk in _batches(group, ROWS_PER_STATEMENT):
-            backend.write(statement, {"rows": list(chunk)})
+        _write_rows(backend, statement_for(key), group)
+
+
+def _write_rows(backend: CypherBackend, statement: str, rows: Sequence[dict[str, Any]]) -> None:
+    """One statement over `$rows`, sent in UNWIND batches."""
+    for chunk in _batches(rows, ROWS_PER_STATEMENT):
+        backend.write(statement, {"rows": list(chunk)})
