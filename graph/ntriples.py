@@ -135,7 +135,7 @@ def literal_value(text: str) -> str:
 def oxigraph_term(text: str) -> ox.NamedNode | ox.Literal:
     """An IRI or literal allegraph wrote, as the Oxigraph term its store gives back."""
     if text.startswith("<"):
-        return ox.NamedNode(text[1:-1])
+        return ox.NamedNode(iri_value(text))
     lexical, language, datatype = _literal_parts(text)
     if language:
         return ox.Literal(lexical, language=language)

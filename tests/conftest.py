@@ -74,6 +74,20 @@ def graph_db(tmp_path: Path):  # type: ignore[no-untyped-def]
         backend.close()
 
 
+@pytest.fixture
+def other_graph(graph_db):  # type: ignore[no-untyped-def]
+    """A second graph on `graph_db`'s server (to compare two ways of building one), dropped
+    afterwards."""
+    from graph.falkordb_backend import FalkorDBBackend
+
+    other = FalkorDBBackend(graph_db.address, graph="other")
+    try:
+        yield other
+    finally:
+        other.clear()
+        other.close()
+
+
 def graph_dump(backend) -> tuple[list[object], list[object]]:  # type: ignore[no-untyped-def]
     """Every node and relationship with labels, type and properties, in a stable order.
 

@@ -3,7 +3,6 @@ Cypher statements give, values of every kind intact, a cut-off build started aga
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +23,6 @@ from loaders.synthetic import write_corpus
 from loaders.validation import check_document
 from tests.conftest import SEED_YAML, graph_dump
 from tests.docs import minimal, write
-
-
-@pytest.fixture
-def other_graph(graph_db: FalkorDBBackend) -> Iterator[FalkorDBBackend]:
-    """A second graph on the same server, dropped afterwards."""
-    other = FalkorDBBackend(graph_db.address, graph="other")
-    try:
-        yield other
-    finally:
-        other.clear()
-        other.close()
 
 
 @pytest.fixture
