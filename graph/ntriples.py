@@ -18,7 +18,11 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from ontology.namespace import XSD
+
 Triple = tuple[URIRef, URIRef, Node]
+
+_XSD_STRING = str(XSD.string)
 
 GraphText = tuple[URIRef, str]
 """A named graph: its IRI and its triples as N-Triples lines (each ending in ' .\\n')."""
@@ -89,7 +93,7 @@ def _iri(text: str, iris: dict[str, URIRef]) -> URIRef:
 def _node(text: str, iris: dict[str, URIRef]) -> Node:
     if text.startswith("<"):
         return _iri(text, iris)
-    lexical, language, datatype = _literal_parts(text)
+    lexical, language, datatype = literal_parts(text)
     if language:
         return Literal(lexical, lang=language)
     if datatype:
@@ -129,22 +133,22 @@ def iri_value(text: str) -> str:
 
 def literal_value(text: str) -> str:
     """The lexical form of an N-Triples literal allegraph wrote."""
-    return _literal_parts(text)[0]
+    return literal_parts(text)[0]
 
 
-def oxigraph_term(text: str) -> ox.NamedNode | ox.Literal:
-    """An IRI or literal allegraph wrote, as the Oxigraph term its store gives back."""
-    if text.startswith("<"):
-        return ox.NamedNode(iri_value(text))
-    lexical, language, datatype = _literal_parts(text)
-    if language:
-        return ox.Literal(lexical, language=language)
-    if datatype:
-        return ox.Literal(lexical, datatype=ox.NamedNode(datatype))
-    return ox.Literal(lexical)
+def oxigraph_text(node: ox.NamedNode | ox.Literal) -> str:
+    """An Oxigraph term (a query result) as the N-Triples text allegraph writes for it, so
+    that terms read from the store and from a graph's text are mapped by the same code."""
+    if type(node) is ox.NamedNode:
+        return iri_term(node.value)
+    assert isinstance(node, ox.Literal), f"allegraph writes no blank nodes, got {node!r}"
+    datatype = node.datatype.value
+    if node.language:
+        return literal_term(node.value, language=node.language)
+    return literal_term(node.value, None if datatype == _XSD_STRING else datatype)
 
 
-def _literal_parts(text: str) -> tuple[str, str | None, str | None]:
+def literal_parts(text: str) -> tuple[str, str | None, str | None]:
     """A literal's lexical form (unescaped), language tag and datatype IRI."""
     end = text.rindex('"')
     lexical = _unescape(text[1:end])

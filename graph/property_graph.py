@@ -24,8 +24,9 @@ from graph.ntriples import (
     RawTriple,
     iri_term,
     iri_value,
+    literal_parts,
     literal_value,
-    oxigraph_term,
+    oxigraph_text,
     triples_by_subject,
 )
 from ontology import AG, ID, OA, StatementKind, load_ontology
@@ -33,6 +34,7 @@ from ontology.namespace import ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, XSD
 
 _AG, _ID = str(AG._NS), str(ID)
 _ACTORS = _ID + "actor/"
+_AG_TEXT, _ID_TEXT = "<" + _AG, "<" + _ID
 _TYPE_IRI = str(RDF.type)
 _INTEGERS = {str(XSD.integer), str(XSD.int), str(XSD.long), str(XSD.nonNegativeInteger)}
 _BOOLEAN = str(XSD.boolean)
@@ -52,8 +54,9 @@ class _TEXT:
     start, end, exact = iri_term(str(OA.start)), iri_term(str(OA.end)), iri_term(str(OA.exact))
 
 
-Pairs = list[tuple[str, Any]]
-"""A subject's (predicate IRI, object term) pairs."""
+Pairs = list[tuple[str, str]]
+"""A subject's (predicate IRI, object) pairs, each object as the N-Triples text allegraph
+writes for it (`<iri>` or a quoted literal): graph texts are read without making terms."""
 
 SpanRow = tuple[str, str, str, str, str]
 """An evidence span: annotation, body (what it is evidence of), start, end, exact text."""
@@ -172,8 +175,8 @@ def ontology_nodes() -> tuple[NodeRow, ...]:
 
 
 @cache
-def _ontology_node_iris() -> frozenset[str]:
-    return frozenset(row.iri for row in ontology_nodes())
+def _ontology_node_texts() -> frozenset[str]:
+    return frozenset(iri_term(row.iri) for row in ontology_nodes())
 
 
 @cache
@@ -190,32 +193,34 @@ def _ag_class_texts() -> frozenset[str]:
     return frozenset(iri_term(c) for c in ag_classes())
 
 
-def _is_node(iri: str) -> bool:
+def _is_node(obj: str) -> bool:
     """Objects that become relationships: minted instances and the ontology's individuals;
-    any other IRI (a Wikidata item, a source URL) stays a property value."""
-    return iri.startswith(_ID) or iri in _ontology_node_iris()
+    any other IRI (a Wikidata item, a source URL) and every literal stay property values."""
+    return obj.startswith(_ID_TEXT) or obj in _ontology_node_texts()
 
 
-def _value(term: Any) -> Any:
-    if type(term) is ox.Literal:
-        datatype = term.datatype.value
-        if datatype in _INTEGERS:
-            return int(term.value)
-        if datatype == _BOOLEAN:
-            return term.value == "true"
-    return term.value
+def _value(obj: str) -> Any:
+    """An object's value: an IRI's, or a literal's (integers and booleans as such)."""
+    if obj[0] == "<":
+        return obj[1:-1]
+    lexical, _, datatype = literal_parts(obj)
+    if datatype in _INTEGERS:
+        return int(lexical)
+    if datatype == _BOOLEAN:
+        return lexical == "true"
+    return lexical
 
 
-def _properties(pairs: Iterable[tuple[str, Any]]) -> tuple[tuple[str, ...], dict[str, Any]]:
+def _properties(pairs: Pairs) -> tuple[tuple[str, ...], dict[str, Any]]:
     """Labels and properties of a subject from its (predicate, object) pairs."""
     labels: set[str] = set()
     values: dict[str, set[Any]] = defaultdict(set)
     skip = shortcut_predicates()
     for predicate, obj in pairs:
         if predicate == _TYPE_IRI:
-            if obj.value.startswith(_AG):
-                labels.add(local_name(obj.value))
-        elif predicate not in skip and (type(obj) is ox.Literal or not _is_node(obj.value)):
+            if obj.startswith(_AG_TEXT):
+                labels.add(local_name(obj[1:-1]))
+        elif predicate not in skip and not _is_node(obj):
             values[local_name(predicate)].add(_value(obj))
     props = {k: (next(iter(v)) if len(v) == 1 else sorted(v, key=str)) for k, v in values.items()}
     return tuple(sorted(labels)), props
@@ -285,7 +290,7 @@ def _typed_subjects(store: ox.Store, document: str) -> dict[str, Pairs]:
     """
     by_subject: dict[str, Pairs] = defaultdict(list)
     for subject, predicate, obj in _solutions(store, _typed_quads().format(graph=document)):
-        by_subject[subject.value].append((predicate.value, obj))
+        by_subject[subject.value].append((predicate.value, oxigraph_text(obj)))
     return by_subject
 
 
@@ -307,8 +312,7 @@ def _read_text(text: str) -> tuple[dict[str, Pairs], list[SpanRow]] | None:
             elif predicate == has_body:
                 annotations.append((subject, obj))
     by_subject = {
-        iri_value(s): [(iri_value(p), oxigraph_term(o)) for _, p, o in subjects[s]]
-        for s in dict.fromkeys(typed)
+        iri_value(s): [(iri_value(p), o) for _, p, o in subjects[s]] for s in dict.fromkeys(typed)
     }
     return by_subject, list(_text_spans(subjects, annotations))
 
@@ -363,7 +367,7 @@ def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
     return result
 
 
-def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, list[tuple[str, Any]]]:
+def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, Pairs]:
     """Distinct (predicate, object) pairs of each subject across all document graphs."""
     if not subjects:
         return {}
@@ -376,38 +380,31 @@ def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, list[tuple[st
         f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g NOT IN ({skip})) "
         f"FILTER (?p NOT IN ({shortcuts})) }}",
     )
-    found: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    found: dict[str, Pairs] = defaultdict(list)
     for solution in result:
-        found[solution["s"].value].append((solution["p"].value, solution["o"]))
+        found[solution["s"].value].append((solution["p"].value, oxigraph_text(solution["o"])))
     return found
 
 
-def _graph_hash(pairs: list[tuple[str, Any]]) -> str:
-    return next((o.value for p, o in pairs if p == _GRAPH_HASH), "")
+def _graph_hash(pairs: Pairs) -> str:
+    return next((literal_value(o) for p, o in pairs if p == _GRAPH_HASH), "")
 
 
-def _object_edges(subject: str, pairs: list[tuple[str, Any]], document: str) -> Iterator[EdgeRow]:
+def _object_edges(subject: str, pairs: Pairs, document: str) -> Iterator[EdgeRow]:
     skip = shortcut_predicates()
     for predicate, obj in pairs:
-        if (
-            type(obj) is ox.NamedNode
-            and predicate != _TYPE_IRI
-            and predicate not in skip
-            and _is_node(obj.value)
-        ):
-            yield EdgeRow(relationship_type(predicate), subject, obj.value, subject, [document])
+        if predicate != _TYPE_IRI and predicate not in skip and _is_node(obj):
+            yield EdgeRow(relationship_type(predicate), subject, obj[1:-1], subject, [document])
 
 
-def _one(pairs: list[tuple[str, Any]], predicate: str) -> Any:
+def _one(pairs: Pairs, predicate: str) -> str | None:
     return next((o for p, o in pairs if p == predicate), None)
 
 
-def _shortcut_edges(
-    by_subject: dict[str, list[tuple[str, Any]]], document: str
-) -> Iterator[EdgeRow]:
+def _shortcut_edges(by_subject: dict[str, Pairs], document: str) -> Iterator[EdgeRow]:
     types = shortcut_types()
     for subject, pairs in by_subject.items():
-        kinds = [types[o.value] for p, o in pairs if p == _TYPE_IRI and o.value in types]
+        kinds = [types[o[1:-1]] for p, o in pairs if p == _TYPE_IRI and o[1:-1] in types]
         claimant = _one(pairs, _CLAIMANT)
         if not kinds or claimant is None:
             continue
@@ -417,15 +414,16 @@ def _shortcut_edges(
         if date is not None:
             props["date"] = _value(date)
         if modality is not None:
-            props["modality"] = local_name(modality.value).lower()
+            props["modality"] = local_name(_value(modality)).lower()
         if act is not None:
-            props["act"] = act.value
-            act_pairs = by_subject.get(act.value, [])
+            props["act"] = _value(act)
+            act_pairs = by_subject.get(props["act"], [])
             act_label = _one(act_pairs, _LABEL)
             if act_label is not None:
-                props["actLabel"] = act_label.value
+                props["actLabel"] = _value(act_label)
             # The act types ride on the edge too, so mirrors match edge to edge.
-            props["actTypes"] = sorted(o.value for p, o in act_pairs if p == _ACT_TYPE)
+            props["actTypes"] = sorted(_value(o) for p, o in act_pairs if p == _ACT_TYPE)
+        source = _value(claimant)
         for predicate, target in pairs:
             if predicate == _TARGET:
-                yield EdgeRow(kinds[0], claimant.value, target.value, subject, [document], props)
+                yield EdgeRow(kinds[0], source, _value(target), subject, [document], props)
