@@ -8,7 +8,7 @@ layers above never see a driver's types.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,9 +24,15 @@ class GraphBuilder(Protocol):
     def __contains__(self, iri: str) -> bool:
         """Whether a node with this IRI has been added."""
 
-    def add(self, nodes: Sequence[NodeRow], edges: Sequence[EdgeRow]) -> int:
-        """Create these nodes (none added before) and the edges whose ends have been
-        added; return how many edges were left out for want of an end."""
+    def add(self, nodes: Sequence[NodeRow], edges: Sequence[EdgeRow], local: Any = None) -> int:
+        """Create these nodes (none added before), then those `encode` gave `local`, and the
+        edges whose ends have been added; return how many edges were left out for want of
+        an end."""
+
+    @property
+    def encode(self) -> Callable[[list[NodeRow], list[EdgeRow]], Any]:
+        """Encodes nodes no other batch has and the edges at them, for `add`; a function
+        that pickles, so the sync's reading workers run it."""
 
 
 class CypherBackend(Protocol):

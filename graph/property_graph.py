@@ -116,6 +116,8 @@ class DocumentRows:
     graph_hash: str
     nodes: list[NodeRow] = field(default_factory=list)
     edges: list[EdgeRow] = field(default_factory=list)
+    # Read without uniting (`document_rows`): each shared node's pairs in this document.
+    shared_pairs: dict[str, Pairs] = field(default_factory=dict)
 
 
 def merged_nodes(nodes: Iterable[NodeRow]) -> dict[str, NodeRow]:
@@ -211,19 +213,36 @@ def _value(obj: str) -> Any:
     return lexical
 
 
-def _properties(pairs: Pairs) -> tuple[tuple[str, ...], dict[str, Any]]:
+def property_pairs(pairs: Pairs) -> Pairs:
+    """The pairs that give a subject labels and properties (not relationships)."""
+    skip = shortcut_predicates()
+    return [
+        (p, o)
+        for p, o in pairs
+        if (o.startswith(_AG_TEXT) if p == _TYPE_IRI else p not in skip and not _is_node(o))
+    ]
+
+
+def labels_and_properties(
+    pairs: Iterable[tuple[str, str]],
+) -> tuple[tuple[str, ...], dict[str, Any]]:
     """Labels and properties of a subject from its (predicate, object) pairs."""
     labels: set[str] = set()
     values: dict[str, set[Any]] = defaultdict(set)
-    skip = shortcut_predicates()
-    for predicate, obj in pairs:
+    for predicate, obj in property_pairs(list(pairs)):
         if predicate == _TYPE_IRI:
-            if obj.startswith(_AG_TEXT):
-                labels.add(local_name(obj[1:-1]))
-        elif predicate not in skip and not _is_node(obj):
+            labels.add(local_name(obj[1:-1]))
+        else:
             values[local_name(predicate)].add(_value(obj))
     props = {k: (next(iter(v)) if len(v) == 1 else sorted(v, key=str)) for k, v in values.items()}
     return tuple(sorted(labels)), props
+
+
+def shared_by_documents(iri: str) -> bool:
+    """Whether more than one document can give this node: an actor (its IRI is made from
+    its name or Wikidata id). Any other node a document gives is minted in the document's
+    own scope (its statements, acts and itself)."""
+    return iri.startswith(_ACTORS)
 
 
 class SharedProperties:
@@ -240,7 +259,7 @@ class SharedProperties:
         missing = [s for s in subjects if s not in self.cache]
         if missing:
             fetched = union_pairs(self.store, missing)
-            self.cache.update({s: _properties(fetched.get(s, [])) for s in missing})
+            self.cache.update({s: labels_and_properties(fetched.get(s, [])) for s in missing})
         return {s: self.cache[s] for s in subjects}
 
 
@@ -249,11 +268,16 @@ def document_rows(
     document: str,
     shared: SharedProperties | None = None,
     text: str | None = None,
+    *,
+    unite: bool = True,
 ) -> DocumentRows:
     """Rows for one document's current graph; shared actors get their union properties.
 
     The graph is read from `text`, its N-Triples text (`graph.graph_texts`), when given,
-    and otherwise from the store; both give the same rows.
+    and otherwise from the store; both give the same rows. Without `unite`, an actor gets
+    the properties this document gives it, and its pairs are kept in `shared_pairs`, for
+    a reader of every document that unites them itself (a bulk build) and so needs no
+    query per actor.
     """
     read = None if text is None else _read_text(text)
     if read is None:
@@ -264,11 +288,14 @@ def document_rows(
         )
     else:
         by_subject, spans = read
-    actors = [s for s in by_subject if s.startswith(_ACTORS)]
-    union = (shared or SharedProperties(store)).of(actors)
+    actors = [s for s in by_subject if shared_by_documents(s)]
     rows = DocumentRows(document, _graph_hash(by_subject.get(document, [])))
+    if unite:
+        union = (shared or SharedProperties(store)).of(actors)
+    else:
+        union, rows.shared_pairs = {}, {a: property_pairs(by_subject[a]) for a in actors}
     for subject, pairs in by_subject.items():
-        labels, props = union[subject] if subject in union else _properties(pairs)
+        labels, props = union[subject] if subject in union else labels_and_properties(pairs)
         if labels:
             if "graphHash" in props:  # set last, once everything else is written
                 props = {k: v for k, v in props.items() if k != "graphHash"}
@@ -405,8 +432,8 @@ def _shortcut_edges(by_subject: dict[str, Pairs], document: str) -> Iterator[Edg
     types = shortcut_types()
     for subject, pairs in by_subject.items():
         kinds = [types[o[1:-1]] for p, o in pairs if p == _TYPE_IRI and o[1:-1] in types]
-        claimant = _one(pairs, _CLAIMANT)
-        if not kinds or claimant is None:
+        claimant = _one(pairs, _CLAIMANT) if kinds else None
+        if claimant is None:
             continue
         act = _one(pairs, _ALLEGED_ACT)
         props: dict[str, Any] = {"statement": subject}

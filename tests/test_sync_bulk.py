@@ -3,6 +3,7 @@ Cypher statements give, values of every kind intact, a cut-off build started aga
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,9 @@ import pytest
 
 from graph import cypher, sync_readers
 from graph import sync as sync_module
+from graph.bulk_sync import batch_parts
 from graph.falkordb_backend import FalkorDBBackend
-from graph.falkordb_bulk import FalkorDBGraphBuilder, value_bytes
+from graph.falkordb_bulk import FalkorDBGraphBuilder, encode_local, value_bytes
 from graph.ingest import ingest_document, ingest_paths
 from graph.property_graph import EdgeRow, NodeRow
 from graph.store import RDFStore
@@ -146,19 +148,60 @@ def test_worker_processes_read_the_rows_the_sync_reads_itself(
     in_workers = sync_readers._read_in_workers
 
     def recorded(*args: Any) -> Any:
-        used.append(args[-1])
+        used.append(args[3])  # how many workers
         return in_workers(*args)
 
     monkeypatch.setattr(sync_readers, "_read_in_workers", recorded)
-    from_workers = list(sync_readers.read_batches(corpus_store, batches))
-    assert used and used[0] >= 1  # the worker processes did read
+    encoded = partial(batch_parts, encode_local)
+    from_workers = list(sync_readers.read_batches(corpus_store, batches, sync_readers.as_read))
+    parts_from_workers = list(
+        sync_readers.read_batches(corpus_store, batches, encoded, unite=False)
+    )
+    assert len(used) == 2 and used[0] >= 1  # the worker processes did read
     monkeypatch.setattr(sync_readers, "MAX_WORKERS", 0)
-    assert list(sync_readers.read_batches(corpus_store, batches)) == from_workers
-    assert len(used) == 1
+    in_process = list(sync_readers.read_batches(corpus_store, batches, sync_readers.as_read))
+    assert in_process == from_workers
+    own = list(sync_readers.read_batches(corpus_store, batches, encoded, unite=False))
+    assert own == parts_from_workers
+    assert len(used) == 2
 
 
 def test_a_reader_that_cannot_open_the_store_is_a_clear_error(
     store: RDFStore, tmp_path: Path
 ) -> None:
     with pytest.raises(StoreError, match="process reading documents"):
-        list(sync_readers._read_in_workers(tmp_path / "none", store.texts, [[("d", "h")]], 1))
+        batches = [[("d", "h")]]
+        list(sync_readers._read_in_workers(tmp_path / "none", store.texts, batches, 1, list))
+
+
+def test_an_actor_gets_what_every_document_says_of_it(
+    store: RDFStore,
+    graph_db: FalkorDBBackend,
+    other_graph: FalkorDBBackend,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A build unites an actor's names and kinds itself, as the documents come: the GRU
+    only in the first batch's two documents, the SVR in every batch, each time named
+    anew. The incremental sync asks the store for the union instead."""
+    monkeypatch.setattr("graph.sync.BATCH_DOCUMENTS", 2)
+    paths = []
+    for i in range(5):
+        doc = minimal() | {"id": f"u{i}"}
+        doc["entities"][0]["aliases"] = [f"the service {i}"]
+        if i < 2:
+            kind = ("IntelligenceService", "Person")[i]
+            gru = {"id": "gru", "kind": kind, "name": "GRU", "aliases": [f"gru {i}"]}
+            doc["entities"].append(gru | {"mentions": [{"start": 26, "end": 30}]})
+        paths.append(write(tmp_path / f"u{i}.json", doc))
+    assert ingest_paths(store, paths).ok
+    assert sync_documents(store, graph_db).built_in_bulk
+    sync_documents(store, other_graph, bulk=False)
+    assert graph_dump(graph_db) == graph_dump(other_graph)
+    [gru] = graph_db.read(
+        "MATCH (a:Actor {label: 'GRU'}) RETURN a.altLabel AS names, labels(a) AS kinds"
+    )
+    assert gru["names"] == ["gru 0", "gru 1"]
+    assert {"IntelligenceService", "Person"} <= set(gru["kinds"])
+    [svr] = graph_db.read("MATCH (a:Actor {label: 'SVR'}) RETURN a.altLabel AS names")
+    assert svr["names"] == [f"the service {i}" for i in range(5)]
