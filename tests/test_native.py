@@ -158,3 +158,10 @@ def test_a_nul_character_is_refused_where_it_is(tmp_path: Path) -> None:
     path = tmp_path / "d.yaml"
     path.write_text('id: a\ntitle: "x\\0y"\ntext: some text\n', encoding="utf-8")
     assert refuse(path).problems[0].place.startswith("line 2")
+
+
+def test_data_json_cannot_write_is_still_looked_through_for_a_nul(tmp_path: Path) -> None:
+    """A YAML key JSON cannot have (a date) skips the quick look, not the search."""
+    path = tmp_path / "d.yaml"
+    path.write_text('id: a\n2024-01-01: "x\\0y"\ntext: some text\n', encoding="utf-8")
+    assert refuse(path).problems[0].place.startswith("line 2")
