@@ -17,12 +17,11 @@ from rdflib import URIRef
 
 from graph.background import BackgroundWriter
 from graph.curation import canonical_actors
-from graph.graph_texts import Packed, pack
 from graph.identity import ActorIndex
 from graph.ntriples import Graphs
 from graph.rdf import document_iri, document_ntriples
 from graph.shacl import shacl_problems
-from graph.store import RDFStore
+from graph.store import Prepared, RDFStore, prepare
 from loaders import DEFAULT_MAX_BYTES, load_documents
 from loaders.errors import InputError, Problem
 from loaders.mapping import DEFAULT, LabelMapping
@@ -119,15 +118,17 @@ class Ingestor:
                     for p in refused[pending.graph]
                 ]
                 self.report.failed.append(InputError(pending.source, problems))
-        texts = pack([(p.graph, p.ntriples) for p in good])  # here: the writer is the slower
-        self._writer.submit(self._write, good, texts)
+        prepared = prepare([(p.graph, p.ntriples) for p in good])  # here: the writer is slower
+        triples = sum(p.ntriples.count("\n") for p in good)
+        self._writer.submit(self._write, good, prepared, triples)
 
-    def _write(self, good: list[_Pending], packed: Packed) -> None:
+    def _write(self, good: list[_Pending], prepared: Prepared, triples: int) -> None:
         """On the writer thread: the batch into the store, then counted as ingested. The
-        store's loading is the slower side, so the texts come compressed."""
-        self.store.write_documents([(p.graph, p.ntriples) for p in good], packed)
+        store's loading is the slower side, so the texts come compressed and the N-Quads
+        made."""
+        self.store.write_documents([(p.graph, p.ntriples) for p in good], prepared)
         self.report.ingested.extend(p.doc_id for p in good)
-        self.report.triples += sum(p.ntriples.count("\n") for p in good)
+        self.report.triples += triples
 
 
 def ingest_paths(

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
-from graph.graph_texts import TEXTS_DIR, GraphTexts, Packed
+from graph.graph_texts import TEXTS_DIR, GraphTexts, Packed, pack
 from graph.network import (
     insert_operation,
     network_graph,
@@ -111,16 +111,17 @@ class RDFStore:
 
     # writing ---------------------------------------------------------------------------
 
-    def write_documents(self, graphs: Graphs, packed: Packed | None = None) -> None:
+    def write_documents(self, graphs: Graphs, prepared: Prepared | None = None) -> None:
         """Put each graph (its N-Triples text) in the store, replacing any earlier version
-        of it atomically; `packed` is the graphs' texts compressed already (`pack`)."""
+        of it atomically; `prepared` is `prepare(graphs)`, done ahead by the caller."""
+        packed, quads = prepared or (None, None)
         held = [self.has_graph(g) for g, _ in graphs]
         fresh = [graph for graph, there in zip(graphs, held, strict=True) if not there]
         replaced = [graph for graph, there in zip(graphs, held, strict=True) if there]
         before = [self.graph_hash(g) for g, _ in replaced]
         try:
             if fresh:
-                self._insert_new(fresh)
+                self._insert_new(fresh, quads if len(fresh) == len(graphs) else None)
             if replaced:
                 self._ox.update(" ;\n".join(_replace_operations(replaced)))
         except (OSError, SyntaxError, ValueError) as exc:
@@ -128,9 +129,9 @@ class RDFStore:
         kept = self.texts.keep(graphs, packed)  # a version written again keeps its text
         self.texts.discard([h for h in before if h is not None and h not in kept])
 
-    def _insert_new(self, graphs: Graphs) -> None:
+    def _insert_new(self, graphs: Graphs, quads: str | None = None) -> None:
         # Lenient parsing skips IRI validation: every IRI was minted from checked ids.
-        quads = nquads([*graphs, network_graph(text for _, text in graphs)])
+        quads = quads or _new_quads(graphs)
         journal = self._journal
         if journal is None:
             self._ox.load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
@@ -249,6 +250,21 @@ class RDFStore:
             triples = self._ox.query(_UNION)
             assert isinstance(triples, ox.QueryTriples)
             triples.serialize(output, format=rdf_format)
+
+
+Prepared = tuple[Packed, str]
+"""New graphs' texts compressed for keeping, and their N-Quads with the network graph's
+share: the CPU part of writing them (`prepare`)."""
+
+
+def prepare(graphs: Graphs) -> Prepared:
+    """What `write_documents` would work out for new graphs, done ahead: ingest does it on
+    its reading thread, while the store loads the batch before (the slower side)."""
+    return pack(graphs), _new_quads(graphs)
+
+
+def _new_quads(graphs: Graphs) -> str:
+    return nquads([*graphs, network_graph(text for _, text in graphs)])
 
 
 def _open_failure(path: Path, exc: OSError) -> str:
