@@ -133,24 +133,39 @@ def encode_local(nodes: Sequence[NodeRow], edges: Sequence[EdgeRow]) -> LocalBlo
     """These nodes (found in no other batch) and edges (each at one of them, or between
     nodes of other batches), encoded for `FalkorDBGraphBuilder.add`; run where they are read."""
     local = LocalBlobs()
-    by_labels: dict[tuple[str, ...], list[NodeRow]] = defaultdict(list)
-    for node in nodes:
-        by_labels[node.labels].append(node)
-    for labels, group in by_labels.items():
-        local.iris.extend(n.iri for n in group)
-        local.node_blobs.append(_node_blob(labels, group))
-    places = {iri: place for place, iri in enumerate(local.iris)}
+    local.iris, local.node_blobs = _node_blobs(nodes)
+    local.edge_blobs = _edge_blobs(edges, {iri: place for place, iri in enumerate(local.iris)})
+    return local
+
+
+def _edge_blobs(edges: Iterable[EdgeRow], places: dict[str, int]) -> list[EdgeBlob]:
+    """Edges by relationship type, encoded but for their ends: an end that is in `places`
+    (a node of the batch's own) by its place there, any other by its IRI."""
     by_type: dict[str, list[EdgeRow]] = defaultdict(list)
     for edge in edges:
         by_type[edge.type].append(edge)
+    blobs = []
     for rel_type, typed in by_type.items():
         props = [edge_properties(e) for e in typed]
         keys = _keys(props)
         sources: list[End] = [places.get(e.source, e.source) for e in typed]
         targets: list[End] = [places.get(e.target, e.target) for e in typed]
-        blob = EdgeBlob(_header(rel_type, keys), sources, targets, _entries(props, keys))
-        local.edge_blobs.append(blob)
-    return local
+        blobs.append(EdgeBlob(_header(rel_type, keys), sources, targets, _entries(props, keys)))
+    return blobs
+
+
+def _node_blobs(nodes: Sequence[NodeRow]) -> tuple[list[str], list[bytes]]:
+    """Nodes encoded a blob per label set: their IRIs in the order the blobs hold them (the
+    order the server creates and so numbers them), and the blobs."""
+    by_labels: dict[tuple[str, ...], list[NodeRow]] = defaultdict(list)
+    for node in nodes:
+        by_labels[node.labels].append(node)
+    iris: list[str] = []
+    blobs = []
+    for labels, group in by_labels.items():
+        iris.extend(n.iri for n in group)
+        blobs.append(_node_blob(labels, group))
+    return iris, blobs
 
 
 def _node_blob(labels: tuple[str, ...], nodes: Sequence[NodeRow]) -> bytes:
@@ -178,20 +193,16 @@ class FalkorDBGraphBuilder:
         """Create these nodes (IRIs not added before), then the encoded ones, and the edges
         whose ends have been added, now or before; return how many edges were left out
         for want of an end."""
-        node_blobs = self._node_blobs(nodes)
+        iris, node_blobs = _node_blobs(nodes)
+        self._number(iris)
         local = local or LocalBlobs()
         node_blobs += local.node_blobs
         base = self._number(local.iris)
-        by_type: dict[str, list[EdgeRow]] = defaultdict(list)
-        left_out = 0
-        for edge in edges:
-            if edge.source in self._ids and edge.target in self._ids:
-                by_type[edge.type].append(edge)
-            else:
-                left_out += 1
-        edge_blobs = [self._edge_blob(t, group) for t, group in by_type.items()]
-        edge_count = sum(len(group) for group in by_type.values())
-        for blob in local.edge_blobs:
+        present = [e for e in edges if e.source in self._ids and e.target in self._ids]
+        left_out = len(edges) - len(present)
+        edge_blobs: list[bytes] = []
+        edge_count = 0
+        for blob in [*_edge_blobs(present, {}), *local.edge_blobs]:
             encoded, count = self._ends_written(blob, base)
             if count:
                 edge_blobs.append(encoded)
@@ -207,11 +218,15 @@ class FalkorDBGraphBuilder:
         return left_out
 
     def _number(self, iris: list[str]) -> int:
-        """Number encoded nodes after those added so far; the first one's number."""
+        """Number nodes after those added so far, in the order they are sent; the first
+        one's number."""
         ids, base = self._ids, len(self._ids)
+        again = next((iri for iri in iris if iri in ids), None)
+        if again is not None:
+            raise ValueError(f"node {again} was added to the new graph before")
         ids.update(zip(iris, range(base, base + len(iris)), strict=True))
         if len(ids) != base + len(iris):
-            raise ValueError("a node encoded with its documents was added to the new graph before")
+            raise ValueError("a node was given twice to be added to the new graph")
         return base
 
     def _ends_written(self, blob: EdgeBlob, base: int) -> tuple[bytes, int]:
@@ -225,25 +240,3 @@ class FalkorDBGraphBuilder:
             if s is not None and t is not None:
                 parts.append(ends(s, t) + entry)
         return b"".join(parts), len(parts) - 1
-
-    def _node_blobs(self, nodes: Sequence[NodeRow]) -> list[bytes]:
-        by_labels: dict[tuple[str, ...], list[NodeRow]] = defaultdict(list)
-        for node in nodes:
-            if node.iri in self._ids:
-                raise ValueError(f"node {node.iri} was added to the new graph before")
-            by_labels[node.labels].append(node)
-        blobs = []
-        for labels, group in by_labels.items():
-            for node in group:  # numbered in the order the server creates them
-                self._ids[node.iri] = len(self._ids)
-            blobs.append(_node_blob(labels, group))
-        return blobs
-
-    def _edge_blob(self, rel_type: str, edges: list[EdgeRow]) -> bytes:
-        props = [edge_properties(e) for e in edges]
-        keys = _keys(props)
-        ids, ends = self._ids, _ENDS.pack
-        entries = _entries(props, keys)
-        return _header(rel_type, keys) + b"".join(
-            [ends(ids[e.source], ids[e.target]) + x for e, x in zip(edges, entries, strict=True)]
-        )
