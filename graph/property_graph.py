@@ -213,14 +213,17 @@ def _value(obj: str) -> Any:
     return lexical
 
 
+def _gives_property(predicate: str, obj: str) -> bool:
+    """Whether a pair gives its subject a label (an ag: class) or a property, not a
+    relationship."""
+    if predicate == _TYPE_IRI:
+        return obj.startswith(_AG_TEXT)
+    return predicate not in shortcut_predicates() and not _is_node(obj)
+
+
 def property_pairs(pairs: Pairs) -> Pairs:
     """The pairs that give a subject labels and properties (not relationships)."""
-    skip = shortcut_predicates()
-    return [
-        (p, o)
-        for p, o in pairs
-        if (o.startswith(_AG_TEXT) if p == _TYPE_IRI else p not in skip and not _is_node(o))
-    ]
+    return [(p, o) for p, o in pairs if _gives_property(p, o)]
 
 
 def labels_and_properties(
@@ -229,7 +232,9 @@ def labels_and_properties(
     """Labels and properties of a subject from its (predicate, object) pairs."""
     labels: set[str] = set()
     values: dict[str, set[Any]] = defaultdict(set)
-    for predicate, obj in property_pairs(list(pairs)):
+    for predicate, obj in pairs:
+        if not _gives_property(predicate, obj):
+            continue
         if predicate == _TYPE_IRI:
             labels.add(local_name(obj[1:-1]))
         else:
