@@ -1,37 +1,45 @@
-"""One writer thread a batch behind the caller, shared by ingest and sync.
+"""Writer threads a batch behind the caller, shared by ingest and sync.
 
 The caller reads and maps the next batch while the store (or the graph database) takes the
-one before: pyoxigraph's bulk loader and socket waits release Python's lock, so the two
-cores both work. Jobs run in order; at most one waits behind the one running.
+ones before: pyoxigraph's bulk loader and socket waits release Python's lock, so the cores
+all work. With one thread jobs run in order and at most one waits behind the one running;
+with more, that many run at once, and a job that must run `alone` waits for every job
+before it and holds back every job after it.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 
 class BackgroundWriter:
-    """Runs jobs in order on one thread. The first failure is raised in the caller's thread
-    (at the next `submit` or at `wait`), and the jobs after it are skipped."""
+    """Runs jobs on `at_once` threads. The first failure is raised in the caller's thread
+    (at a later `submit` or at `wait`), and the jobs not yet started are skipped."""
 
-    def __init__(self, name: str) -> None:
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix=name)
-        self._pending: Future[None] | None = None
+    def __init__(self, name: str, *, at_once: int = 1) -> None:
+        self._pool = ThreadPoolExecutor(at_once, thread_name_prefix=name)
+        self._at_once = at_once
+        self._pending: deque[Future[None]] = deque()
+        self._alone_pending = False
         self._failed = False
 
-    def submit(self, job: Callable[..., None], *args: Any) -> None:
-        """Queue a job, then wait for the one before it."""
-        future = self._pool.submit(self._run, job, *args)
-        self.wait()
-        self._pending = future
+    def submit(self, job: Callable[..., None], *args: Any, alone: bool = False) -> None:
+        """Queue a job, then wait until no more than `at_once` are queued or running."""
+        if alone or self._alone_pending:
+            self.wait()
+        self._pending.append(self._pool.submit(self._run, job, *args))
+        self._alone_pending = alone
+        while len(self._pending) > self._at_once:
+            self._pending.popleft().result()
 
     def wait(self) -> None:
-        """Wait for the last job queued; its failure is raised here."""
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.result()
+        """Wait for every job queued; the first failure is raised here."""
+        while self._pending:
+            self._pending.popleft().result()
+        self._alone_pending = False
 
     def _run(self, job: Callable[..., None], *args: Any) -> None:
         if self._failed:
@@ -46,8 +54,8 @@ class BackgroundWriter:
         return self
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        """On the way out the last job is waited for; after an error the queued one is
-        dropped (the running one still finishes: a half-written batch is worse)."""
+        """On the way out the jobs are waited for; after an error the queued ones are
+        dropped (the running ones still finish: a half-written batch is worse)."""
         try:
             if kind is None:
                 self.wait()

@@ -3,12 +3,14 @@
 One named graph per document, and a document is either entirely in the store or not at all.
 Replacements are one SPARQL update (one transaction). New documents go through Oxigraph's
 bulk loader, three times faster than a transactional load but not atomic, so their graph
-names are written to a journal first and any graph still named there when the store is next
-opened (a crash mid-load) is removed again: it did not exist before the load began.
+names are written to a journal first (one per load: loads of new graphs may run at once)
+and any graph still named in a journal when the store is next opened (a crash mid-load) is
+removed again: it did not exist before the load began.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +35,7 @@ from ontology.namespace import ONTOLOGY_IRI, PREFIXES
 
 RDF_DIR = "rdf"
 JOURNAL = "bulk-load.journal"
+JOURNALS = "bulk-load*.journal"  # one per load under way: `JOURNAL` with a number in it
 EXPORT_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "nquads": ox.RdfFormat.N_QUADS,
@@ -57,24 +60,29 @@ class RDFStore:
                 raise StoreError(_open_failure(path, exc)) from None
         self._ox: ox.Store = self.dataset.store._inner  # type: ignore[attr-defined]
         self.texts = GraphTexts(None if path is None else path.parent / TEXTS_DIR)
+        self._loads = itertools.count()
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace, override=True)
         self._roll_back_interrupted_load()
         self._ensure_ontology()
 
-    @property
-    def _journal(self) -> Path | None:
-        return None if self.path is None else self.path.parent / JOURNAL
+    def _new_journal(self) -> Path | None:
+        """A journal of its own for a load about to begin (None for an in-memory store)."""
+        if self.path is None:
+            return None
+        return self.path.parent / JOURNAL.replace(".", f"-{next(self._loads)}.", 1)
 
     def _roll_back_interrupted_load(self) -> None:
-        journal = self._journal
-        if journal is None or not journal.exists():
+        journals = [] if self.path is None else sorted(self.path.parent.glob(JOURNALS))
+        if not journals:
             return
-        for line in journal.read_text(encoding="utf-8").splitlines():
-            if line:
-                self._ox.remove_graph(ox.NamedNode(line))
+        for journal in journals:
+            for line in journal.read_text(encoding="utf-8").splitlines():
+                if line:
+                    self._ox.remove_graph(ox.NamedNode(line))
         self._ox.update(prune_operation())
-        journal.unlink()
+        for journal in journals:
+            journal.unlink()
 
     def _ensure_ontology(self) -> None:
         """Keep the ontology in its own named graph, so queries can use its labels and
@@ -113,7 +121,11 @@ class RDFStore:
 
     def write_documents(self, graphs: Graphs, prepared: Prepared | None = None) -> None:
         """Put each graph (its N-Triples text) in the store, replacing any earlier version
-        of it atomically; `prepared` is `prepare(graphs)`, done ahead by the caller."""
+        of it atomically; `prepared` is `prepare(graphs)`, done ahead by the caller.
+
+        Calls whose graphs are all new may run at once on several threads (each is a bulk
+        load of its own); a call that replaces a graph must run alone, as its update reads
+        what the other graphs hold."""
         packed, quads = prepared or (None, None)
         held = [self.has_graph(g) for g, _ in graphs]
         fresh = [graph for graph, there in zip(graphs, held, strict=True) if not there]
@@ -132,7 +144,7 @@ class RDFStore:
     def _insert_new(self, graphs: Graphs, quads: bytes | None = None) -> None:
         # Lenient parsing skips IRI validation: every IRI was minted from checked ids.
         quads = quads or _new_quads(graphs)
-        journal = self._journal
+        journal = self._new_journal()
         if journal is None:
             self._ox.load(quads, format=ox.RdfFormat.N_QUADS, lenient=True)
         else:

@@ -230,3 +230,19 @@ def test_the_example_carries_the_seed_article_unchanged() -> None:
     from loaders import load_document
 
     assert load_document(SEED_YAML).text == SEED_TEXT.read_text(encoding="utf-8")
+
+
+def test_batches_loaded_at_once_give_the_store_one_load_gives(tmp_path: Path) -> None:
+    """Small batches are bulk-loaded two at a time, on threads of their own; the store
+    they make holds exactly what one batch of all the documents makes."""
+    paths = [write(tmp_path / f"d{i}.json", minimal() | {"id": f"d{i}"}) for i in range(9)]
+    dumps, reports = [], []
+    for name, batch_size in (("one", 100), ("many", 2)):
+        with RDFStore.in_data_dir(tmp_path / name) as store:
+            reports.append(ingest_paths(store, paths, batch_size=batch_size, shacl=False))
+            output = io.BytesIO()
+            store.export(output, "nquads")
+            dumps.append(set(output.getvalue().decode().splitlines()))
+    assert reports[0].triples == reports[1].triples > 0
+    assert sorted(reports[1].ingested) == [f"d{i}" for i in range(9)]
+    assert dumps[0] == dumps[1]

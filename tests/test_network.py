@@ -65,3 +65,19 @@ def test_recovery_from_an_interrupted_load_prunes_the_network(tmp_path: Path) ->
     with RDFStore.in_data_dir(tmp_path) as store:
         assert store.document_ids() == ["mini"]
         assert network(store) == derived(store) != set()
+
+
+def test_batches_of_new_and_replaced_documents_keep_the_network_whole(
+    store: RDFStore, tmp_path: Path
+) -> None:
+    """New documents load two batches at a time; a replacement waits for them and runs
+    alone, so what it releases from the network is judged against every other graph."""
+    paths = {n: write(tmp_path / f"{n}.json", minimal() | {"id": n}) for n in "abcdef"}
+    assert ingest_paths(store, [paths["a"], paths["b"]], batch_size=1).ok
+    changed = minimal() | {"id": "b"}
+    changed["statements"] = changed["statements"][:1]  # b no longer says the denial
+    write(paths["b"], changed)
+    report = ingest_paths(store, [paths[n] for n in "cbdaef"], batch_size=2)
+    assert report.ok and sorted(report.ingested) == list("abcdef")
+    assert network(store) == derived(store)
+    assert any(p.endswith("#denied") for _, p, _ in network(store))  # a, c … still say it

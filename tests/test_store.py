@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graph.ingest import ingest_paths
 from graph.rdf import document_iri
-from graph.store import JOURNAL, RDFStore
+from graph.store import JOURNAL, JOURNALS, RDFStore
 from tests.conftest import ROOT, SEED_YAML
 from tests.docs import minimal, write
 
@@ -38,6 +38,19 @@ def test_a_graph_named_in_the_journal_is_rolled_back_on_open(tmp_path: Path) -> 
     assert not (tmp_path / JOURNAL).exists()
 
 
+def test_every_journal_is_rolled_back_on_open(tmp_path: Path) -> None:
+    """Loads of new documents run two at a time, each with a journal of its own."""
+    docs = [write(tmp_path / f"{n}.json", minimal() | {"id": n}) for n in ("a", "b", "c")]
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert ingest_paths(store, docs).ok
+    for number, doc_id in enumerate(("a", "c")):
+        journal = tmp_path / JOURNALS.replace("*", f"-{number}")
+        journal.write_text(f"{document_iri(doc_id)}\n", encoding="utf-8")
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert store.document_ids() == ["b"]
+    assert list(tmp_path.glob(JOURNALS)) == []
+
+
 def test_killed_ingest_leaves_only_whole_documents(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -55,7 +68,7 @@ def test_killed_ingest_leaves_only_whole_documents(tmp_path: Path) -> None:
     )
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
     deadline = time.monotonic() + 60
-    while not (data / JOURNAL).exists() and time.monotonic() < deadline:
+    while not any(data.glob(JOURNALS)) and time.monotonic() < deadline:
         time.sleep(0.005)  # kill it while a bulk load is under way
     process.send_signal(signal.SIGKILL)
     process.wait()
