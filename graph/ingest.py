@@ -8,7 +8,6 @@ bad file is reported and skipped; it never reaches the store.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -75,15 +74,18 @@ class Ingestor:
         self._sources: dict[str, str] = {}  # document id → file it came from in this run
         self._actors: ActorIndex | None = None
         self._writer = BackgroundWriter("allegraph-ingest", at_once=LOADS_AT_ONCE)
-        self._written = threading.Lock()  # the report, which writer threads extend
+        self._queued = IngestReport()  # what the writer threads were given, in input order
 
     def __enter__(self) -> Ingestor:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        with self._writer:  # waits for the last batch, or drops the queued one on an error
+        with self._writer:  # waits for the last batches, or drops the queued ones on an error
             if kind is None:
                 self.flush()
+        if kind is None:  # then every batch was written (a failed write is raised above)
+            self.report.ingested.extend(self._queued.ingested)
+            self.report.triples += self._queued.triples
 
     @property
     def actors(self) -> ActorIndex:
@@ -131,20 +133,15 @@ class Ingestor:
         replaced = [p for p, there in zip(good, held, strict=True) if there]
         if fresh:  # prepared here: the store's loading is the slower side
             prepared = prepare([(p.graph, p.ntriples) for p in fresh])
-            self._writer.submit(self._write, fresh, prepared, _triples(fresh))
+            self._writer.submit(self._write, fresh, prepared)
         if replaced:
-            self._writer.submit(self._write, replaced, None, _triples(replaced), alone=True)
+            self._writer.submit(self._write, replaced, None, alone=True)
+        self._queued.ingested.extend(p.doc_id for p in good)
+        self._queued.triples += sum(p.ntriples.count("\n") for p in good)
 
-    def _write(self, documents: list[_Pending], prepared: Prepared | None, triples: int) -> None:
-        """On a writer thread: the documents into the store, then counted as ingested."""
+    def _write(self, documents: list[_Pending], prepared: Prepared | None) -> None:
+        """On a writer thread: the documents into the store."""
         self.store.write_documents([(p.graph, p.ntriples) for p in documents], prepared)
-        with self._written:
-            self.report.ingested.extend(p.doc_id for p in documents)
-            self.report.triples += triples
-
-
-def _triples(documents: list[_Pending]) -> int:
-    return sum(p.ntriples.count("\n") for p in documents)
 
 
 def ingest_paths(
