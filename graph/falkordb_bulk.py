@@ -198,11 +198,9 @@ class FalkorDBGraphBuilder:
         local = local or LocalBlobs()
         node_blobs += local.node_blobs
         base = self._number(local.iris)
-        present = [e for e in edges if e.source in self._ids and e.target in self._ids]
-        left_out = len(edges) - len(present)
         edge_blobs: list[bytes] = []
-        edge_count = 0
-        for blob in [*_edge_blobs(present, {}), *local.edge_blobs]:
+        edge_count = left_out = 0
+        for blob in [*_edge_blobs(edges, {}), *local.edge_blobs]:  # ends looked up here
             encoded, count = self._ends_written(blob, base)
             if count:
                 edge_blobs.append(encoded)
