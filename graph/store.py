@@ -35,7 +35,7 @@ from ontology.namespace import ONTOLOGY_IRI, PREFIXES
 
 RDF_DIR = "rdf"
 JOURNAL = "bulk-load.journal"
-JOURNALS = "bulk-load*.journal"  # one per load under way: `JOURNAL` with a number in it
+JOURNALS = JOURNAL.replace(".", "*.", 1)  # one per load under way, numbered
 EXPORT_FORMATS = {
     "trig": ox.RdfFormat.TRIG,
     "nquads": ox.RdfFormat.N_QUADS,
