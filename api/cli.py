@@ -20,9 +20,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from graph.ingest import IngestReport, ingest_paths
-from graph.stats import store_stats
-from graph.store import EXPORT_FORMATS, RDFStore
+from graph.rdf.ingest import IngestReport, ingest_paths
+from graph.rdf.stats import store_stats
+from graph.rdf.store import EXPORT_FORMATS, RDFStore
 from loaders import DEFAULT_MAX_BYTES, FORMATS, discover, load_mapping
 from loaders.errors import AllegraphError, UsageError
 from loaders.mapping import DEFAULT as NO_MAPPING
@@ -272,7 +272,7 @@ BackendOption = Annotated[
 
 @contextmanager
 def _graph(ctx: typer.Context, backend: str | None) -> Iterator[tuple[RDFStore, Any]]:
-    from graph.backend import open_backend
+    from graph.property.backend import open_backend
 
     with _store(ctx) as store:
         opened = open_backend(backend, ctx.obj)
@@ -290,8 +290,8 @@ def sync(
     verify: Annotated[bool, typer.Option(help="Compare label and type counts afterwards.")] = False,
 ) -> None:
     """Bring the Cypher database in line with the RDF store (only what changed)."""
-    from graph.sync import sync_documents
-    from graph.verify import differences
+    from graph.sync.run import sync_documents
+    from graph.sync.verify import differences
 
     with _graph(ctx, backend) as (store, graph), _progress("sync", quiet=False) as update:
         report = sync_documents(store, graph, full=full, progress=update)
@@ -336,7 +336,7 @@ def chains(
 ) -> None:
     """Who-accused-whom chains from one actor to another, shortest first."""
     from graph import queries
-    from graph.actors import resolve_actor
+    from graph.rdf.actors import resolve_actor
 
     wanted = [k.strip() for k in kinds.split(",") if k.strip()]
     unknown = [k for k in wanted if k not in queries.SHORTCUT_KINDS]
@@ -397,7 +397,7 @@ def _answering(ctx: typer.Context, engine: Engine, backend: str | None) -> Itera
         with _store(ctx) as store:
             yield store, None
         return
-    from graph.sync import sync_documents
+    from graph.sync.run import sync_documents
 
     with _graph(ctx, backend) as (store, graph):
         sync_documents(store, graph)
@@ -441,7 +441,7 @@ def viz(
 ) -> None:
     """Draw a network of who accused whom as one offline HTML file (pyvis)."""
     import viz as pictures
-    from graph.actors import resolve_actor
+    from graph.rdf.actors import resolve_actor
 
     chosen = [actor is not None, chains is not None, mirrors, cypher is not None, sparql]
     if sum(bool(c) for c in chosen) != 1:
@@ -571,8 +571,8 @@ def actors_merge(
     merged: Annotated[str, typer.Argument(metavar="B", help="The actor merged into A.")],
 ) -> None:
     """Make B the same actor as A, in every document now and after (undo with split)."""
-    from graph.actors import resolve_actor
-    from graph.curation import merge_actors
+    from graph.rdf.actors import resolve_actor
+    from graph.rdf.curation import merge_actors
 
     with _store(ctx) as store:
         done = merge_actors(store, resolve_actor(store, keep), resolve_actor(store, merged))
@@ -585,8 +585,8 @@ def actors_split(
     actor: Annotated[str, typer.Argument(metavar="A", help="An actor others were merged into.")],
 ) -> None:
     """Undo the merges into A: each merged actor gets its documents back."""
-    from graph.actors import resolve_actor
-    from graph.curation import split_actor
+    from graph.rdf.actors import resolve_actor
+    from graph.rdf.curation import split_actor
 
     with _store(ctx) as store:
         done = split_actor(store, resolve_actor(store, actor))

@@ -9,8 +9,8 @@ from urllib.parse import unquote
 from fastapi import Request
 
 from api import schemas
-from graph import catalog
-from graph.rdf import document_iri
+from graph.rdf import catalog
+from graph.rdf.mapping import document_iri
 from ontology import act_types
 
 T = TypeVar("T")

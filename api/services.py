@@ -16,11 +16,11 @@ from typing import TypeVar
 from fastapi import Request
 
 from api.settings import Settings
-from api.sparql_workers import SparqlWorkers
-from graph import catalog
-from graph.backend import CypherBackend, open_backend
-from graph.store import RDFStore
-from graph.sync import SyncReport, sync_documents
+from api.sparql.workers import SparqlWorkers
+from graph.property.backend import CypherBackend, open_backend
+from graph.rdf import catalog
+from graph.rdf.store import RDFStore
+from graph.sync.run import SyncReport, sync_documents
 from loaders.errors import QueryTimeout
 
 T = TypeVar("T")

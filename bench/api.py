@@ -30,12 +30,12 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.backend import open_backend  # noqa: E402
-from graph.catalog import ACTOR_PREFIX, actor_id  # noqa: E402
-from graph.ingest import ingest_paths  # noqa: E402
-from graph.network import NETWORK_GRAPH  # noqa: E402
-from graph.store import RDFStore  # noqa: E402
-from graph.sync import sync_documents  # noqa: E402
+from graph.property.backend import open_backend  # noqa: E402
+from graph.rdf.catalog import ACTOR_PREFIX, actor_id  # noqa: E402
+from graph.rdf.ingest import ingest_paths  # noqa: E402
+from graph.rdf.network import NETWORK_GRAPH  # noqa: E402
+from graph.rdf.store import RDFStore  # noqa: E402
+from graph.sync.run import sync_documents  # noqa: E402
 from loaders import discover  # noqa: E402
 from loaders.synthetic import write_corpus  # noqa: E402
 

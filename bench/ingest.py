@@ -27,8 +27,8 @@ START = """SELECT ?a WHERE { ?a ag:accused ?b } GROUP BY ?a ORDER BY DESC(COUNT(
 
 
 def worker_ingest(corpus: Path, data: Path, shacl: bool) -> dict[str, Any]:
-    from graph.ingest import ingest_paths
-    from graph.store import RDFStore
+    from graph.rdf.ingest import ingest_paths
+    from graph.rdf.store import RDFStore
     from loaders import discover
 
     with RDFStore(data) as store:
@@ -56,8 +56,8 @@ def worker_query(data: Path) -> dict[str, Any]:
     from rdflib import Dataset
     from rdflib.plugins.sparql import prepareQuery
 
-    from graph.network import NETWORK_GRAPH
-    from graph.store import RDFStore
+    from graph.rdf.network import NETWORK_GRAPH
+    from graph.rdf.store import RDFStore
     from ontology import AG
     from ontology.namespace import PREFIXES
 

@@ -23,13 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph import queries  # noqa: E402
-from graph.backend import CypherBackend  # noqa: E402
-from graph.falkordb_backend import FalkorDBBackend  # noqa: E402
-from graph.ingest import ingest_paths  # noqa: E402
-from graph.property_graph import document_rows, ontology_nodes  # noqa: E402
-from graph.rdf import document_iri  # noqa: E402
-from graph.store import RDFStore  # noqa: E402
-from graph.sync import sync_documents  # noqa: E402
+from graph.property.backend import CypherBackend  # noqa: E402
+from graph.property.falkordb_backend import FalkorDBBackend  # noqa: E402
+from graph.rdf.ingest import ingest_paths  # noqa: E402
+from graph.rdf.mapping import document_iri  # noqa: E402
+from graph.rdf.store import RDFStore  # noqa: E402
+from graph.sync.mapping import document_rows, ontology_nodes  # noqa: E402
+from graph.sync.run import sync_documents  # noqa: E402
 from loaders import discover  # noqa: E402
 from loaders.synthetic import write_corpus  # noqa: E402
 

@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.actors import resolve_actor  # noqa: E402
-from graph.ingest import ingest_paths  # noqa: E402
-from graph.store import RDFStore  # noqa: E402
+from graph.rdf.actors import resolve_actor  # noqa: E402
+from graph.rdf.ingest import ingest_paths  # noqa: E402
+from graph.rdf.store import RDFStore  # noqa: E402
 from viz import neighbourhood_subgraph, render_network  # noqa: E402
 from viz.browser import chromium, open_offline  # noqa: E402
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from itertools import islice
 from math import ceil
 
-from graph import cypher
-from graph.backend import CypherBackend
-from graph.network import NETWORK_GRAPH
-from graph.ntriples import iri_text
-from graph.property_graph import relationship_type, shortcut_type
-from graph.store import RDFStore
+from graph.property import cypher
+from graph.property.backend import CypherBackend
+from graph.rdf.network import NETWORK_GRAPH
+from graph.rdf.ntriples import iri_text
+from graph.rdf.store import RDFStore
+from graph.sync.mapping import relationship_type, shortcut_type
 from ontology import AG, StatementKind
 from ontology.namespace import RDFS
 

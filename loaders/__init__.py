@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
-from loaders import brat, doccano, labelstudio, native, webanno
 from loaders.errors import AllegraphError, InputError, Problem
+from loaders.formats import brat, doccano, labelstudio, native, webanno
 from loaders.mapping import DEFAULT, LabelMapping, load_mapping
 from loaders.model import AnnotatedDocument
 from loaders.source import DEFAULT_MAX_BYTES, check_size

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from graph.ingest import ingest_paths
-from graph.store import RDFStore
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.store import RDFStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_YAML = ROOT / "examples" / "svr-nato-false-flag.yaml"
@@ -65,7 +65,7 @@ def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def graph_db(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A real embedded FalkorDB, started by the app's own code in a fresh data directory."""
-    from graph.backend import open_backend
+    from graph.property.backend import open_backend
 
     backend = open_backend("falkordb", tmp_path / "data")
     try:
@@ -78,7 +78,7 @@ def graph_db(tmp_path: Path):  # type: ignore[no-untyped-def]
 def other_graph(graph_db):  # type: ignore[no-untyped-def]
     """A second graph on `graph_db`'s server (to compare two ways of building one), dropped
     afterwards."""
-    from graph.falkordb_backend import FalkorDBBackend
+    from graph.property.falkordb_backend import FalkorDBBackend
 
     other = FalkorDBBackend(graph_db.address, graph="other")
     try:

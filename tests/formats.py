@@ -8,9 +8,9 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph.ingest import ingest_paths
-from graph.rdf import document_iri
-from graph.store import RDFStore
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.mapping import document_iri
+from graph.rdf.store import RDFStore
 from loaders.errors import InputError
 from loaders.mapping import DEFAULT, LabelMapping
 from tests.conftest import ROOT, SEED_YAML

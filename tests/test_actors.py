@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from graph.actors import resolve_actor
-from graph.curation import CURATION_GRAPH, canonical_actors, merge_actors, split_actor
-from graph.ingest import ingest_paths
 from graph.queries import chains_sparql
-from graph.rdf import document_iri
-from graph.store import RDFStore
-from graph.sync import sync_documents
+from graph.rdf.actors import resolve_actor
+from graph.rdf.curation import CURATION_GRAPH, canonical_actors, merge_actors, split_actor
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.mapping import document_iri
+from graph.rdf.store import RDFStore
+from graph.sync.run import sync_documents
 from loaders.errors import UsageError
 from ontology import AG, ID
 from tests.conftest import SEED_YAML

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from graph.rdf import name_key
+from graph.rdf.mapping import name_key
 from tests.conftest import SEED_TEXT
 
 SEED_DOC = "svr-nato-false-flag"

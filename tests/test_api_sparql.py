@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 
-from graph.rdf import document_iri
+from graph.rdf.mapping import document_iri
 from ontology import AG, ID
 
 SVR, NATO = ID["actor/svr"], ID["actor/Q7184"]

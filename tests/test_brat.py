@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.ingest import ingest_paths
-from graph.store import RDFStore
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.store import RDFStore
 from loaders import discover, load_documents
-from loaders.brat import parse
 from loaders.errors import InputError
+from loaders.formats.brat import parse
 from tests.formats import FORMATS_DIR, SEED_IN, refused, same_graph_as_native
 
 TEXT = "The SVR accused NATO of a plot. NATO said: this is a lie. The Kremlin agreed."

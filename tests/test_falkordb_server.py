@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.backend import open_backend
-from graph.falkordb_server import SERVER_DIR, ensure_server, release_server
+from graph.property.backend import open_backend
+from graph.property.falkordb_server import SERVER_DIR, ensure_server, release_server
 from loaders.errors import BackendError
 from loaders.synthetic import write_corpus
 from tests.conftest import ROOT, SEED_YAML
@@ -33,7 +33,7 @@ def test_a_second_process_reuses_the_running_server(tmp_path: Path) -> None:
     address = ensure_server(tmp_path)
     script = (
         f"import sys, json; sys.path.insert(0, {str(ROOT)!r}); "
-        "from pathlib import Path; from graph.falkordb_server import ensure_server; "
+        "from pathlib import Path; from graph.property.falkordb_server import ensure_server; "
         f"a = ensure_server(Path({str(tmp_path)!r})); print(json.dumps([a.port, a.pid]))"
     )
     other = json.loads(

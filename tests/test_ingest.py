@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rdflib import Literal
 
-from graph.ingest import ingest_paths
-from graph.rdf import document_iri
-from graph.store import RDFStore
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.mapping import document_iri
+from graph.rdf.store import RDFStore
 from ontology.namespace import XSD
 from tests.conftest import SEED_TEXT, SEED_YAML
 from tests.docs import minimal, write

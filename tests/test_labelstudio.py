@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from graph.ingest import ingest_paths
-from graph.store import RDFStore
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.store import RDFStore
 from loaders import load_documents
 from loaders.errors import InputError
 from tests.formats import SEED_IN, refused, same_graph_as_native

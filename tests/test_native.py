@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from loaders import InputError, load_document
-from loaders.native import parse_text
+from loaders.formats.native import parse_text
 from tests.docs import TEXT, minimal, write
 
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from graph import cypher
 from graph import queries as q
-from graph.ingest import ingest_paths
-from graph.store import RDFStore
-from graph.sync import sync_documents
-from graph.verify import differences
+from graph.property import cypher
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.store import RDFStore
+from graph.sync.run import sync_documents
+from graph.sync.verify import differences
 from loaders import discover
 from loaders.synthetic import write_corpus
 from tests.conftest import ROOT, SEED_YAML

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 
 from graph import queries as q
-from graph.store import RDFStore
-from graph.sync import sync_documents
-from graph.verify import differences
+from graph.rdf.store import RDFStore
+from graph.sync.run import sync_documents
+from graph.sync.verify import differences
 from loaders.errors import QueryError
 
 pytestmark = pytest.mark.skipif(
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def neo4j() -> Iterator[object]:
-    from graph.neo4j_backend import Neo4jBackend
+    from graph.property.neo4j_backend import Neo4jBackend
 
     backend = Neo4jBackend.from_environment()
     backend.clear()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.ingest import ingest_paths
-from graph.network import NETWORK_GRAPH, network_predicates
-from graph.rdf import document_iri
-from graph.store import JOURNAL, RDFStore
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.mapping import document_iri
+from graph.rdf.network import NETWORK_GRAPH, network_predicates
+from graph.rdf.store import JOURNAL, RDFStore
 from tests.conftest import SEED_YAML
 from tests.docs import minimal, write
 

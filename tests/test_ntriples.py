@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 
-from graph.ntriples import (
+from graph.rdf.ntriples import (
     iri_term,
     literal_term,
     literal_value,

@@ -6,10 +6,10 @@ import hashlib
 import io
 from pathlib import Path
 
-from graph.ingest import ingest_paths
-from graph.ntriples import rdflib_triples
-from graph.rdf import actor_iri, document_iri, document_ntriples, name_key
-from graph.store import RDFStore
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.mapping import actor_iri, document_iri, document_ntriples, name_key
+from graph.rdf.ntriples import rdflib_triples
+from graph.rdf.store import RDFStore
 from loaders.model import Entity
 from loaders.synthetic import write_corpus
 from loaders.validation import validate_document

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rdflib import Literal
 
-from graph.ntriples import term
-from graph.rdf import document_iri, document_ntriples
-from graph.shacl import shacl_problems
+from graph.rdf.mapping import document_iri, document_ntriples
+from graph.rdf.ntriples import term
+from graph.rdf.shacl import shacl_problems
 from loaders.validation import validate_document
 from ontology import AG
 from tests.docs import minimal

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from graph.ingest import ingest_paths
-from graph.rdf import document_iri
-from graph.store import JOURNAL, JOURNALS, RDFStore
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.mapping import document_iri
+from graph.rdf.store import JOURNAL, JOURNALS, RDFStore
 from tests.conftest import ROOT, SEED_YAML
 from tests.docs import minimal, write
 

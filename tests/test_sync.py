@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.ingest import ingest_paths
-from graph.rdf import document_iri
-from graph.store import RDFStore
-from graph.sync import sync_documents
-from graph.verify import differences
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.mapping import document_iri
+from graph.rdf.store import RDFStore
+from graph.sync.run import sync_documents
+from graph.sync.verify import differences
 from loaders.synthetic import write_corpus
 from tests.conftest import SEED_YAML, graph_dump
 from tests.docs import minimal, write
@@ -141,7 +141,7 @@ def test_sync_in_steps_builds_what_a_full_sync_builds(
 ) -> None:
     """New documents' nodes and edges are created, shared actors merged across batches,
     changed and removed documents withdrawn: the result is what one full sync gives."""
-    monkeypatch.setattr("graph.sync.BATCH_DOCUMENTS", 16)
+    monkeypatch.setattr("graph.sync.run.BATCH_DOCUMENTS", 16)
     first, second = tmp_path / "first", tmp_path / "second"
     write_corpus(80, first, seed=5)
     write_corpus(12, second, seed=6)  # the same ids as the first 12, other contents
@@ -199,7 +199,7 @@ def test_a_sync_pauses_the_garbage_collector_only_while_it_runs(
     seed_store: RDFStore,
     tmp_path: Path,
 ) -> None:
-    from graph.backend import open_backend
+    from graph.property.backend import open_backend
     from loaders.errors import AllegraphError
 
     backend = open_backend("falkordb", tmp_path / "gc-data")

@@ -9,16 +9,17 @@ from typing import Any
 
 import pytest
 
-from graph import cypher, sync_readers
-from graph import sync as sync_module
-from graph.bulk_sync import batch_parts
-from graph.falkordb_backend import FalkorDBBackend
-from graph.falkordb_bulk import FalkorDBGraphBuilder, encode_local, value_bytes
-from graph.ingest import ingest_document, ingest_paths
-from graph.property_graph import EdgeRow, NodeRow
-from graph.store import RDFStore
-from graph.sync import sync_documents
-from graph.verify import differences
+from graph.property import cypher
+from graph.property.falkordb_backend import FalkorDBBackend
+from graph.property.falkordb_bulk import FalkorDBGraphBuilder, encode_local, value_bytes
+from graph.property.rows import EdgeRow, NodeRow
+from graph.rdf.ingest import ingest_document, ingest_paths
+from graph.rdf.store import RDFStore
+from graph.sync import readers as sync_readers
+from graph.sync import run as sync_module
+from graph.sync.bulk import batch_parts
+from graph.sync.run import sync_documents
+from graph.sync.verify import differences
 from loaders.errors import BackendError, StoreError
 from loaders.model import AnnotatedDocument
 from loaders.synthetic import write_corpus
@@ -31,7 +32,7 @@ from tests.docs import minimal, write
 def corpus_store(store: RDFStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RDFStore:
     """80 generated documents, the seed and an awkward one, synced 16 documents a batch:
     actors and their part-of edges come back batch after batch."""
-    monkeypatch.setattr("graph.sync.BATCH_DOCUMENTS", 16)
+    monkeypatch.setattr("graph.sync.run.BATCH_DOCUMENTS", 16)
     write_corpus(80, tmp_path / "corpus", seed=5)
     awkward = minimal() | {"id": "awkward", "title": 'He said "no" \\ then\nÉmigré ✓ `x`'}
     paths = [SEED_YAML, write(tmp_path / "awkward.json", awkward)]
@@ -184,7 +185,7 @@ def test_an_actor_gets_what_every_document_says_of_it(
     """A build unites an actor's names and kinds itself, as the documents come: the GRU
     only in the first batch's two documents, the SVR in every batch, each time named
     anew. The incremental sync asks the store for the union instead."""
-    monkeypatch.setattr("graph.sync.BATCH_DOCUMENTS", 2)
+    monkeypatch.setattr("graph.sync.run.BATCH_DOCUMENTS", 2)
     paths = []
     for i in range(5):
         doc = minimal() | {"id": f"u{i}"}

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from graph import queries
-from graph.actors import resolve_actor
-from graph.ingest import ingest_paths
-from graph.store import RDFStore
-from graph.sync import sync_documents
+from graph.rdf.actors import resolve_actor
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.store import RDFStore
+from graph.sync.run import sync_documents
 from loaders import discover
 from loaders.errors import NotFoundError, UsageError, WriteRefused
 from loaders.synthetic import write_corpus

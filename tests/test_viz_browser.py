@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from graph import queries
-from graph.actors import resolve_actor
-from graph.store import RDFStore
+from graph.rdf.actors import resolve_actor
+from graph.rdf.store import RDFStore
 from viz import Evidence, Source, Subgraph, neighbourhood_subgraph, render_network
 from viz.browser import OfflinePage, node_position, open_offline
 from viz.layout import PHYSICS_LIMIT

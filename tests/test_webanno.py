@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from graph.store import RDFStore
+from graph.rdf.store import RDFStore
 from loaders import load_documents
 from loaders.errors import InputError
 from tests.formats import SEED_IN, refused, same_graph_as_native

@@ -14,8 +14,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.property_graph import local_name
-from graph.store import RDFStore
+from graph.rdf.store import RDFStore
+from graph.sync.mapping import local_name
 from ontology import ActorKind
 from ontology.namespace import AG
 from viz.model import SHORTCUT_RELATIONS, Evidence, Source, VizEdge, VizNode

@@ -2,7 +2,7 @@
 
 Each takes an open `RDFStore` (details always come from there) and, where the question can
 be answered in Cypher, an optional `CypherBackend` (None answers it in SPARQL). Actors are
-IRIs here: resolving what a person typed is the caller's job (`graph.actors`).
+IRIs here: resolving what a person typed is the caller's job (`graph.rdf.actors`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import pyoxigraph as ox
 from rdflib import BNode, URIRef
 
 from graph import queries
-from graph.backend import CypherBackend
-from graph.network import NETWORK_GRAPH
-from graph.ntriples import iri_text
-from graph.property_graph import relationship_type
-from graph.store import RDFStore
+from graph.property.backend import CypherBackend
+from graph.rdf.network import NETWORK_GRAPH
+from graph.rdf.ntriples import iri_text
+from graph.rdf.store import RDFStore
+from graph.sync.mapping import relationship_type
 from loaders.errors import NotFoundError, ResultTooLarge, UsageError
 from ontology import AG
 from ontology.namespace import RDF
@@ -244,7 +244,7 @@ _SHAPES = ({"nodes", "relationships"}, {"type", "start", "end"}, {"iri", "labels
 
 def _graph_values(value: Any) -> Iterator[dict[str, Any]]:
     """Nodes, relationships and paths anywhere in the rows (in lists and maps too), in the
-    plain shapes every backend returns (graph/backend.py)."""
+    plain shapes every backend returns (graph/property/backend.py)."""
     if isinstance(value, dict):
         if any(shape <= value.keys() for shape in _SHAPES):
             yield value
@@ -257,7 +257,7 @@ def _graph_values(value: Any) -> Iterator[dict[str, Any]]:
 
 
 def _check_ends(relationships: list[dict[str, Any]]) -> None:
-    """Every backend names a relationship's ends by IRI (graph/backend.py); a node without
+    """Every backend names a relationship's ends by IRI (graph/property/backend.py); a node without
     one is not allegraph's and cannot be drawn with its details."""
     if any(not isinstance(r.get(side), str) for r in relationships for side in ("start", "end")):
         raise UsageError("the Cypher query returned relationships between nodes without an IRI")

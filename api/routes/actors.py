@@ -14,7 +14,7 @@ from api.routes.paging import Limit, Offset
 from api.routes.statements import statement_page
 from api.security import may_read
 from api.services import Services, services
-from graph import catalog
+from graph.rdf import catalog
 from ontology import ActorKind, StatementKind
 
 router = APIRouter(tags=["Actors"], responses=ERROR_RESPONSES, dependencies=[Depends(may_read)])

@@ -17,7 +17,8 @@ from api.present import Presenter
 from api.problems import ERROR_RESPONSES
 from api.security import may_read
 from api.services import Services, services
-from graph import catalog, queries
+from graph import queries
+from graph.rdf import catalog
 from loaders.errors import UsageError
 from ontology import StatementKind
 

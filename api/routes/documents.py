@@ -22,9 +22,9 @@ from api.problems import ERROR_RESPONSES
 from api.routes.paging import Limit, Offset
 from api.security import may_read, may_write
 from api.services import Services, services
-from graph import catalog
-from graph.ingest import ingest_paths
-from graph.rdf import document_iri
+from graph.rdf import catalog
+from graph.rdf.ingest import ingest_paths
+from graph.rdf.mapping import document_iri
 from loaders import FORMATS, discover
 from loaders.errors import BackendError, InputError, UsageError
 

@@ -3,7 +3,7 @@
 GET with `?query=`, POST form-encoded, POST `application/sparql-query`; the dataset from
 `default-graph-uri` / `named-graph-uri`, else the union of every document graph as the default
 graph. Updates are refused: documents change through ingest, so that each stays validated
-and whole. Queries run in worker processes (`api.sparql_workers`) that are stopped at the
+and whole. Queries run in worker processes (`api.sparql.workers`) that are stopped at the
 time limit; results are read up to the size cap and written in the format `Accept` prefers.
 """
 
@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from api.problems import ERROR_RESPONSES
 from api.security import may_read
 from api.services import Services, services
-from api.sparql_answer import GRAPH_TYPES, RESULT_TYPES
-from api.sparql_workers import Job, NotAcceptable
+from api.sparql.answer import GRAPH_TYPES, RESULT_TYPES
+from api.sparql.workers import Job, NotAcceptable
 
 router = APIRouter(tags=["SPARQL"], responses=ERROR_RESPONSES)
 

@@ -14,7 +14,7 @@ from api.problems import ERROR_RESPONSES
 from api.routes.paging import Limit, Offset
 from api.security import may_read
 from api.services import Services, services
-from graph import catalog
+from graph.rdf import catalog
 from ontology import StatementKind
 
 router = APIRouter(tags=["Statements"], responses=ERROR_RESPONSES, dependencies=[Depends(may_read)])

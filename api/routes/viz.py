@@ -28,7 +28,7 @@ from api.routes.analysis import (
 from api.schemas import CypherRequest
 from api.security import may_read
 from api.services import Services, services
-from graph import catalog
+from graph.rdf import catalog
 
 router = APIRouter(
     tags=["Pictures"],

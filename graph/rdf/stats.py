@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from rdflib import URIRef
 
-from graph.store import RDFStore
+from graph.rdf.store import RDFStore
 from ontology import AG, StatementKind
 
 _COUNT_BY_CLASS = """

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.property_graph import EdgeRow, NodeRow
+from graph.property.rows import EdgeRow, NodeRow
 from loaders.errors import BackendError
 
 RESOURCE = "Resource"

@@ -5,7 +5,7 @@ same triples and the store stays identical. Every ``ag:`` class of a node is ass
 (``ag:Actor`` and its kind), so queries and SHACL targets need no inference.
 
 The mapping writes each triple straight as its N-Triples line, the text that is hashed and
-then loaded (`graph.ntriples`); making rdflib terms first cost more than all the rest.
+then loaded (`graph.rdf.ntriples`); making rdflib terms first cost more than all the rest.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
-from graph.ntriples import iri_term, literal_term, term
+from graph.rdf.ntriples import iri_term, literal_term, term
 from loaders.model import AnnotatedDocument, Entity, Span
 from loaders.names import normal_name
 from ontology import AG, ID, OA, SCHEMA, WD, ActorKind, Modality, StatementKind, act_types
@@ -64,7 +64,7 @@ def document_ntriples(doc: AnnotatedDocument, actors: Mapping[str, URIRef] | Non
     the graph hash that lets a sync tell whether anything in it changed.
 
     `actors` gives the IRI of each entity when the store already knows the actor
-    (`graph.identity`); an entity it leaves out gets `actor_iri`.
+    (`graph.rdf.identity`); an entity it leaves out gets `actor_iri`.
     """
     lines = set(_DocumentMapper(doc, actors or {}).lines())
     return with_graph_hash(document_iri(doc.id), lines)

@@ -16,7 +16,7 @@ from functools import cache
 
 from rdflib import URIRef
 
-from graph.ntriples import GraphText, term
+from graph.rdf.ntriples import GraphText, term
 from ontology import AG, ID, shortcut_properties
 
 NETWORK_GRAPH = ID["graph/network"]

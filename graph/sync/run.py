@@ -18,19 +18,19 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from graph import cypher
-from graph.backend import CypherBackend, GraphBuilder
 from graph.background import BackgroundWriter
-from graph.bulk_sync import BulkBuild
-from graph.property_graph import (
+from graph.property import cypher
+from graph.property.backend import CypherBackend, GraphBuilder
+from graph.property.rows import NodeRow
+from graph.rdf.store import RDFStore
+from graph.sync.bulk import BulkBuild
+from graph.sync.mapping import (
     DocumentRows,
-    NodeRow,
     merged_edges,
     merged_nodes,
     ontology_nodes,
 )
-from graph.store import RDFStore
-from graph.sync_readers import as_read, read_batches
+from graph.sync.readers import as_read, read_batches
 
 BATCH_DOCUMENTS = 200
 ROWS_PER_STATEMENT = 2000

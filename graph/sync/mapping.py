@@ -19,8 +19,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from graph.network import NETWORK_GRAPH
-from graph.ntriples import (
+from graph.property.rows import EdgeRow, NodeRow
+from graph.rdf.network import NETWORK_GRAPH
+from graph.rdf.ntriples import (
     RawTriple,
     iri_term,
     iri_value,
@@ -72,40 +73,6 @@ def local_name(iri: str) -> str:
 def relationship_type(predicate: str) -> str:
     """`ag:allegedAct` → `ALLEGED_ACT`, `prov:wasDerivedFrom` → `WAS_DERIVED_FROM`."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local_name(predicate)).upper()
-
-
-@dataclass
-class NodeRow:
-    iri: str
-    labels: tuple[str, ...]
-    props: dict[str, Any]
-    documents: list[str]
-
-    def as_param(self) -> dict[str, Any]:
-        return {
-            "iri": self.iri,
-            "props": {**self.props, "iri": self.iri},
-            "documents": self.documents,
-        }
-
-
-@dataclass
-class EdgeRow:
-    type: str
-    source: str
-    target: str
-    owner: str
-    documents: list[str]
-    props: dict[str, Any] = field(default_factory=dict)
-
-    def as_param(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "owner": self.owner,
-            "documents": self.documents,
-            "props": self.props,
-        }
 
 
 @dataclass
@@ -278,7 +245,7 @@ def document_rows(
 ) -> DocumentRows:
     """Rows for one document's current graph; shared actors get their union properties.
 
-    The graph is read from `text`, its N-Triples text (`graph.graph_texts`), when given,
+    The graph is read from `text`, its N-Triples text (`graph.rdf.texts`), when given,
     and otherwise from the store; both give the same rows. Without `unite`, an actor gets
     the properties this document gives it, and its pairs are kept in `shared_pairs`, for
     a reader of every document that unites them itself (a bulk build) and so needs no

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from graph.cypher import Dialect
-from graph.property_graph import EdgeRow, NodeRow
+from graph.property.cypher import Dialect
+from graph.property.rows import EdgeRow, NodeRow
 
 Row = dict[str, Any]
 
@@ -67,11 +67,11 @@ def open_backend(kind: str | None, data_dir: Path) -> CypherBackend:
     """The backend named (or `ALLEGRAPH_BACKEND`, default falkordb), connected."""
     kind = kind or os.environ.get("ALLEGRAPH_BACKEND", "falkordb")
     if kind == "falkordb":
-        from graph.falkordb_backend import FalkorDBBackend
+        from graph.property.falkordb_backend import FalkorDBBackend
 
         return FalkorDBBackend.from_environment(data_dir)
     if kind == "neo4j":
-        from graph.neo4j_backend import Neo4jBackend
+        from graph.property.neo4j_backend import Neo4jBackend
 
         return Neo4jBackend.from_environment()
     from loaders.errors import UsageError

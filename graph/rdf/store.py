@@ -20,15 +20,15 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
-from graph.graph_texts import TEXTS_DIR, GraphTexts, Packed, pack
-from graph.network import (
+from graph.rdf.mapping import document_iri
+from graph.rdf.network import (
     insert_operation,
     network_graph,
     prune_operation,
     release_operation,
 )
-from graph.ntriples import Graphs, nquads, term
-from graph.rdf import document_iri
+from graph.rdf.ntriples import Graphs, nquads, term
+from graph.rdf.texts import TEXTS_DIR, GraphTexts, Packed, pack
 from loaders.errors import NotFoundError, QueryError, StoreError
 from ontology import AG, ONTOLOGY_TTL
 from ontology.namespace import ONTOLOGY_IRI, PREFIXES
@@ -213,7 +213,7 @@ class RDFStore:
         return self._own_literal(graph, AG.contentHash)
 
     def graph_hash(self, graph: URIRef) -> str | None:
-        """The SHA-256 of the graph's own lines (`graph.rdf.with_graph_hash`)."""
+        """The SHA-256 of the graph's own lines (`graph.rdf.mapping.with_graph_hash`)."""
         return self._own_literal(graph, AG.graphHash)
 
     def _own_literal(self, graph: URIRef, predicate: URIRef) -> str | None:

@@ -27,9 +27,9 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from graph.graph_texts import GraphTexts
-from graph.property_graph import DocumentRows, SharedProperties, document_rows
-from graph.store import RDFStore
+from graph.rdf.store import RDFStore
+from graph.rdf.texts import GraphTexts
+from graph.sync.mapping import DocumentRows, SharedProperties, document_rows
 from loaders.errors import StoreError
 
 Batch = Sequence[tuple[str, str]]

@@ -14,11 +14,11 @@ from functools import cached_property
 
 import pyoxigraph as ox
 
-from graph.curation import CURATION_GRAPH
-from graph.network import NETWORK_GRAPH
-from graph.ntriples import iri_text
-from graph.rdf import document_iri, name_key
-from graph.store import RDFStore
+from graph.rdf.curation import CURATION_GRAPH
+from graph.rdf.mapping import document_iri, name_key
+from graph.rdf.network import NETWORK_GRAPH
+from graph.rdf.ntriples import iri_text
+from graph.rdf.store import RDFStore
 from loaders.errors import NotFoundError, UsageError
 from ontology import ACTOR_KINDS, AG, ID, STATEMENT_KINDS, StatementKind
 from ontology.namespace import DCTERMS, OA, OWL, RDF, RDFS, SCHEMA, SKOS

@@ -16,12 +16,12 @@ from pathlib import Path
 from rdflib import URIRef
 
 from graph.background import BackgroundWriter
-from graph.curation import canonical_actors
-from graph.identity import ActorIndex
-from graph.ntriples import Graphs
-from graph.rdf import document_iri, document_ntriples
-from graph.shacl import shacl_problems
-from graph.store import Prepared, RDFStore, prepare
+from graph.rdf.curation import canonical_actors
+from graph.rdf.identity import ActorIndex
+from graph.rdf.mapping import document_iri, document_ntriples
+from graph.rdf.ntriples import Graphs
+from graph.rdf.shacl import shacl_problems
+from graph.rdf.store import Prepared, RDFStore, prepare
 from loaders import DEFAULT_MAX_BYTES, load_documents
 from loaders.errors import InputError, Problem
 from loaders.mapping import DEFAULT, LabelMapping

@@ -1,6 +1,6 @@
 """N-Triples text: the form in which allegraph builds, hashes and stores document graphs.
 
-A document graph is built as N-Triples lines (`graph.rdf`), hashed as those lines, and
+A document graph is built as N-Triples lines (`graph.rdf.mapping`), hashed as those lines, and
 handed to Oxigraph's loader as the same text; the lines are also, unchanged, the data
 blocks of SPARQL updates (so the same text serves a remote SPARQL store). Writing the text
 once, without rdflib terms in between, is most of what makes ingest fast. rdflib terms are

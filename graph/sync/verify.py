@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from graph import cypher
-from graph.backend import CypherBackend
-from graph.network import NETWORK_GRAPH
-from graph.property_graph import (
+from graph.property import cypher
+from graph.property.backend import CypherBackend
+from graph.rdf.network import NETWORK_GRAPH
+from graph.rdf.store import RDFStore
+from graph.sync.mapping import (
     ontology_nodes,
     relationship_type,
     shortcut_predicates,
     shortcut_types,
 )
-from graph.store import RDFStore
 from ontology import AG, ID, OA
 from ontology.namespace import ONTOLOGY_IRI, RDF
 

@@ -4,7 +4,7 @@ An entity is the actor already in the store (or earlier in this ingest) that sha
 Wikidata id, else one of whose names or aliases is one of its names or aliases, compared
 by `normal_name` (case, accents, punctuation and a leading article ignored). Only a new
 actor gets a new IRI (`actor_iri`: by Wikidata id, else by name). Last, an investigator's
-merges (`graph.curation`) send a merged-away actor to the actor it was merged into.
+merges (`graph.rdf.curation`) send a merged-away actor to the actor it was merged into.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Mapping
 
 from rdflib import URIRef
 
-from graph import catalog
-from graph.rdf import actor_iri
-from graph.store import RDFStore
+from graph.rdf import catalog
+from graph.rdf.mapping import actor_iri
+from graph.rdf.store import RDFStore
 from loaders.model import AnnotatedDocument, Entity
 from loaders.names import normal_name
 from ontology import WD

@@ -18,12 +18,12 @@ import re
 import zlib
 from pathlib import Path
 
-from graph.ntriples import Graphs, term
+from graph.rdf.ntriples import Graphs, term
 from ontology import AG
 
 TEXTS_DIR = "graph-texts"
 _LEVEL = 3  # as fast as level 1 here and a tenth smaller
-# The last line of every document graph's text, written by `graph.rdf.with_graph_hash`.
+# The last line of every document graph's text, written by `graph.rdf.mapping.with_graph_hash`.
 _HASH_LINE = re.compile(f'<([^>]*)> {re.escape(term(AG.graphHash))} "([0-9a-f]{{64}})" \\.\n\\Z')
 
 

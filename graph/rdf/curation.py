@@ -4,7 +4,7 @@ A merge of B into A is the triple `B owl:sameAs A` in the curation graph, a name
 of its own that ingest never replaces, with B's names and Wikidata id beside it (as
 `skos:hiddenLabel` and `skos:exactMatch`) so that a split knows which documents were B's.
 Merging rewrites every document graph that names B to name A instead (a new graph hash,
-so the next sync carries it over), and every later ingest sends B to A (`graph.identity`),
+so the next sync carries it over), and every later ingest sends B to A (`graph.rdf.identity`),
 so the correction survives re-ingest. Queries, the network graph and the sync see one actor
 because there is one actor IRI in the document graphs.
 
@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from graph.ntriples import GraphText, Triple, iri_term, literal_term, term, triples_text
-from graph.rdf import with_graph_hash
-from graph.store import RDFStore
+from graph.rdf.mapping import with_graph_hash
+from graph.rdf.ntriples import GraphText, Triple, iri_term, literal_term, term, triples_text
+from graph.rdf.store import RDFStore
 from loaders.errors import StoreError, UsageError
 from loaders.names import normal_name
 from ontology import AG, ID, WD

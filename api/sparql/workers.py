@@ -117,7 +117,7 @@ def _serve(connection: Connection, store_path: str, cap: int) -> None:
     """A worker's loop: (re)open the store when the generation moves on, answer, repeat."""
     import pyoxigraph as ox
 
-    from api.sparql_answer import answer
+    from api.sparql.answer import answer
 
     store, generation = None, -1
     while True:

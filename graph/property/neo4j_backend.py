@@ -15,9 +15,9 @@ import neo4j
 from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, TransientError
 from neo4j.graph import Node, Path, Relationship
 
-from graph import cypher
-from graph.backend import Row
-from graph.cypher import NEO4J, Dialect
+from graph.property import cypher
+from graph.property.backend import Row
+from graph.property.cypher import NEO4J, Dialect
 from loaders.errors import BackendError, QueryError, QueryTimeout, WriteRefused
 
 # The driver logs connection failures itself; allegraph reports them once, as its own error.

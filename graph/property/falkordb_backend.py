@@ -18,11 +18,11 @@ from falkordb.edge import Edge  # type: ignore[import-untyped]
 from falkordb.node import Node  # type: ignore[import-untyped]
 from falkordb.path import Path as FalkorPath  # type: ignore[import-untyped]
 
-from graph import cypher
-from graph.backend import Row
-from graph.cypher import FALKORDB, Dialect
-from graph.falkordb_bulk import FalkorDBGraphBuilder, nul_refused
-from graph.falkordb_server import (
+from graph.property import cypher
+from graph.property.backend import Row
+from graph.property.cypher import FALKORDB, Dialect
+from graph.property.falkordb_bulk import FalkorDBGraphBuilder, nul_refused
+from graph.property.falkordb_server import (
     SERVER_DIR,
     ServerAddress,
     ensure_server,

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from graph.backend import GraphBuilder
-from graph.property_graph import (
+from graph.property.backend import GraphBuilder
+from graph.property.rows import EdgeRow, NodeRow
+from graph.sync.mapping import (
     DocumentRows,
-    EdgeRow,
-    NodeRow,
     labels_and_properties,
     merged_edges,
     merged_nodes,

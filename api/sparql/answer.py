@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from api import sparql_results as results
 from api.negotiation import choose
+from api.sparql import results
 from loaders.errors import QueryError, ResultTooLarge
 from ontology.namespace import PREFIXES
 
 if TYPE_CHECKING:
-    from api.sparql_workers import Job
+    from api.sparql.workers import Job
 
 RESULT_TYPES = [results.JSON, results.XML, results.CSV, results.TSV]
 GRAPH_TYPES = {
@@ -57,7 +57,7 @@ def answer(store: ox.Store, job: Job, cap: int) -> tuple[str, bytes]:
     if wanted is None or wanted not in offered:
         wanted = choose(job.accept, offered, ALIASES)
     if wanted is None:
-        from api.sparql_workers import NotAcceptable
+        from api.sparql.workers import NotAcceptable
 
         raise NotAcceptable(f"this result can be sent as {', '.join(offered)}")
     if is_graph:

@@ -6,7 +6,7 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from graph.ntriples import Graphs, rdflib_triples
+from graph.rdf.ntriples import Graphs, rdflib_triples
 from loaders.errors import Problem
 from ontology import load_shapes
 

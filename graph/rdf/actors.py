@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph import catalog
-from graph.store import RDFStore
+from graph.rdf import catalog
+from graph.rdf.store import RDFStore
 
 
 def resolve_actor(store: RDFStore, text: str) -> str:
