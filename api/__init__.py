@@ -1,1 +1,1 @@
-"""The shells over allegraph's functions: the command line now, the HTTP API next."""
+"""The shells over allegraph's functions: the command line, the HTTP API and the workbench."""

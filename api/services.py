@@ -85,8 +85,9 @@ class Services:
     def within_time_limit(self, work: Callable[[], T], what: str) -> T:
         """Run `work` on a worker thread and give up waiting after the query time limit.
 
-        Oxigraph cannot interrupt a query, so an abandoned one finishes on its thread; its
-        worker stops reading solutions at the next row (see `api.routes.sparql`).
+        Oxigraph cannot interrupt a query, so an abandoned one runs to its end on its thread.
+        The SPARQL endpoint, which can be asked anything, runs its queries in worker processes
+        instead (`api.sparql.workers`), which are killed at the limit.
         """
         future = self._workers.submit(work)
         try:

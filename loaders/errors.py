@@ -1,6 +1,6 @@
 """The one exception hierarchy of allegraph.
 
-It lives at the bottom of the one-way flow (loaders → graph → api/viz) so every layer can
+It lives at the bottom of the one-way flow (loaders → graph → viz → api) so every layer can
 raise from it; the CLI maps it to exit codes once, the API to problem documents once.
 """
 

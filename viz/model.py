@@ -1,7 +1,7 @@
 """The plain subgraph a picture is drawn from: actors (or other resources) and the links
 between them, each link with the statements that back it.
 
-Builders (viz/sources.py) fill it from the store and the graph; the renderer
+Builders (viz/subgraphs.py) fill it from the store and the graph; the renderer
 (viz/render.py) only reads it, so a picture can be tested without a browser.
 """
 

@@ -4,7 +4,7 @@ The rows are the ones the incremental sync writes, batch for batch, and they end
 same: what a batch creates goes to the builder, and what a later batch meets again (a
 shared actor, an actor's part-of stated in many documents) is gathered here, one row per
 node or edge, for the Cypher upserts the incremental sync runs, once the build is over
-and the index exists (`sync._finish_build`). The graph hashes are written after that,
+and the index exists (`run._finish_build`). The graph hashes are written after that,
 so a build cut off is started again from nothing by the next sync.
 
 A batch is split where it is read (`batch_parts`, in the sync's reading workers): the
