@@ -8,12 +8,13 @@ Anything unexpected is logged with its traceback on the server and answered with
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -84,30 +85,44 @@ def status_of(exc: AllegraphError) -> int:
     return next(status for cls, status in STATUS if isinstance(exc, cls))
 
 
-def install(app: FastAPI) -> None:
-    """Route every error through `problem_response`."""
+PageRenderer = Callable[[Request, int, str | None], Response | None]
+"""Renders an error as a page for a person (the workbench's), or None to keep the problem."""
+
+
+def install(app: FastAPI, pages: PageRenderer | None = None) -> None:
+    """Route every error through `problem_response` (or, for a page, through `pages`)."""
+
+    def answer(request: Request, status: int, detail: str | None, **extra: Any) -> Response:
+        page = pages(request, status, detail) if pages is not None else None
+        if page is not None:
+            return page
+        return problem_response(status, detail, request.url.path, **extra)
 
     @app.exception_handler(AllegraphError)
-    async def allegraph_error(request: Request, exc: AllegraphError) -> JSONResponse:
+    async def allegraph_error(request: Request, exc: AllegraphError) -> Response:
         extra: dict[str, Any] = {}
         if isinstance(exc, InputError):
             extra["source"] = exc.source
             extra["problems"] = [{"place": p.place, "reason": p.reason} for p in exc.problems]
-        return problem_response(status_of(exc), str(exc), request.url.path, **extra)
+        return answer(request, status_of(exc), str(exc), **extra)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         headers = dict(exc.headers or {})
+        page = pages(request, exc.status_code, str(exc.detail)) if pages is not None else None
+        if page is not None:
+            page.headers.update(headers)
+            return page
         return problem_response(exc.status_code, str(exc.detail), request.url.path, headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         places = [
             {"place": "/".join(str(p) for p in e.get("loc", ())), "reason": e.get("msg", "")}
             for e in exc.errors()
         ]
         detail = "; ".join(f"{p['place']}: {p['reason']}" for p in places) or "invalid request"
-        return problem_response(422, detail, request.url.path, problems=places)
+        return answer(request, 422, detail, problems=places)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

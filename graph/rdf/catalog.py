@@ -366,6 +366,48 @@ def mentions(store: RDFStore, doc_id: str) -> list[Mention]:
     return sorted(found, key=lambda m: (m.start, m.end, m.actor))
 
 
+def latest_documents(store: RDFStore, limit: int) -> list[Document]:
+    """The most recently published documents (undated ones last), for a corpus overview."""
+    rows = store.solutions(
+        f"{_DOCUMENT} ORDER BY (!BOUND(?published)) DESC(STR(?published)) ?id "
+        f"LIMIT {int(limit)}".replace("$GRAPH", "?g")
+    )
+    return [_document(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class MarkedSpan:
+    """One annotated span of a document's text and what it marks: an actor's mention, an
+    alleged act, or a statement's quote (`role` is `actor`, `act` or `statement`)."""
+
+    body: str
+    role: str
+    start: int
+    end: int
+
+
+_ROLES = {str(AG.Actor): "actor", str(AG.AllegedAct): "act", str(AG.Statement): "statement"}
+
+
+def marked_spans(store: RDFStore, doc_id: str) -> list[MarkedSpan]:
+    """Every annotated span of one document, in text order (outer spans first)."""
+    graph = iri_text(str(store.document_graph(doc_id)))
+    types = " ".join(iri_text(t) for t in _ROLES)
+    rows = store.solutions(
+        f"""SELECT DISTINCT ?body ?type ?start ?end WHERE {{ GRAPH {graph} {{
+          VALUES ?type {{ {types} }}
+          ?ann <{OA.hasBody}> ?body ; <{OA.hasTarget}>/<{OA.hasSelector}> ?pos .
+          ?body a ?type . ?pos <{OA.start}> ?start ; <{OA.end}> ?end }} }}"""
+    )
+    found = {
+        MarkedSpan(
+            r["body"].value, _ROLES[r["type"].value], int(r["start"].value), int(r["end"].value)
+        )
+        for r in rows
+    }
+    return sorted(found, key=lambda m: (m.start, -m.end, m.role, m.body))
+
+
 def _document(row: dict[str, ox.NamedNode | ox.Literal | None]) -> Document:
     return Document(
         id=_value(row["id"]) or "",

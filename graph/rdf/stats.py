@@ -37,3 +37,16 @@ def store_stats(store: RDFStore) -> StoreStats:
         statements=counts.get(AG.Statement, 0),
         statements_by_kind={kind.value: counts.get(kind.iri, 0) for kind in StatementKind},
     )
+
+
+def top_actors(
+    store: RDFStore, role: str, kind: StatementKind, limit: int
+) -> list[tuple[str, int]]:
+    """The actors that made (`role="claimant"`) or received (`role="target"`) the most
+    statements of one kind: (actor IRI, count), most first."""
+    predicate = {"claimant": AG.claimant, "target": AG.target}[role]
+    query = (
+        f"SELECT ?a (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{kind.iri}> ; "
+        f"<{predicate}> ?a }} }} GROUP BY ?a ORDER BY DESC(?n) STR(?a) LIMIT {int(limit)}"
+    )
+    return [(str(a), int(n)) for a, n in store.rows(store.query(query))]
