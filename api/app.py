@@ -15,10 +15,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
-from api import problems
+from api import docs_pages, problems, workbench
 from api.fast_path import CachedActorPages
 from api.limits import BodyLimit
-from api.routes import actors, analysis, cypher, documents, sparql, statements, viz
+from api.routes import actors, analysis, cypher, documents, dossier, sparql, statements, viz
 from api.security import describe_security
 from api.services import Services
 from api.settings import Settings
@@ -66,11 +66,15 @@ def create_app(settings: Settings | None = None, opened: Services | None = None)
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load from a CDN; api.docs_pages serves them offline
+        redoc_url=None,
     )
-    problems.install(app)
+    problems.install(app, pages=workbench.error_page)
+    docs_pages.install(app)
     _describe_security(app, settings)
-    for module in (sparql, cypher, actors, statements, analysis, documents, viz):
+    for module in (sparql, cypher, actors, statements, analysis, documents, viz, dossier):
         app.include_router(module.router)
+    workbench.install(app)
     # The last added runs first: CORS, then the cached actor pages, then the body limit.
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(CachedActorPages)  # a cached page skips routing and validation
