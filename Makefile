@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_NODE := tests/neo4j_lint/node_modules/.installed
+AXE_NODE := tests/axe/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 DATA ?= allegraph-data
 HOST ?= 127.0.0.1
@@ -11,7 +12,7 @@ PORT ?= 8000
 
 .PHONY: setup demo test lint bench screenshot clean
 
-setup: $(STAMP) $(LINT_NODE) $(CHROMIUM)
+setup: $(STAMP) $(LINT_NODE) $(AXE_NODE) $(CHROMIUM)
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3" >&2; exit 1; }
@@ -25,6 +26,12 @@ $(LINT_NODE): tests/neo4j_lint/package.json tests/neo4j_lint/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm" >&2; exit 1; }
 	npm ci --prefix tests/neo4j_lint --no-audit --no-fund --loglevel=error
 	touch $(LINT_NODE)
+
+# axe-core, which the browser tests inject into every workbench view.
+$(AXE_NODE): tests/axe/package.json tests/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm" >&2; exit 1; }
+	npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	touch $(AXE_NODE)
 
 # Debian's Chromium, which the browser tests drive through playwright (never `playwright
 # install`: it would download a browser of its own).

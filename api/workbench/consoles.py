@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.problems import status_of
 from api.security import may_read
 from api.services import Services, services
 from api.sparql.workers import Job
@@ -67,14 +68,15 @@ async def sparql_console(
     request: Request, query: QueryText = None, found: Services = Depends(services)
 ) -> HTMLResponse:
     context: dict[str, Any] = {"query": query or "", "examples": examples(".rq"), "lang": "sparql"}
+    status = 200
     if query:
         try:
             answer = await run_in_threadpool(_sparql_json, found, query)
             context["columns"], context["rows"] = _sparql_table(answer)
             context["graph"] = "triples" in answer
         except AllegraphError as exc:
-            context["error"] = str(exc)
-    return render(request, "console.html", **context)
+            context["error"], status = str(exc), status_of(exc)
+    return render(request, "console.html", status_code=status, **context)
 
 
 @router.get("/ui/sparql/picture")
@@ -135,6 +137,7 @@ async def cypher_console(
         "examples": examples(".cypher"),
         "lang": "cypher",
     }
+    status = 200
     if query:
         try:
             rows = await run_in_threadpool(_cypher_rows, found, query)
@@ -142,8 +145,8 @@ async def cypher_console(
             context["rows"] = [[_cell(r[c]) for c in context["columns"]] for r in rows]
             context["graph"] = _has_graph(rows)
         except AllegraphError as exc:
-            context["error"] = str(exc)
-    return render(request, "console.html", **context)
+            context["error"], status = str(exc), status_of(exc)
+    return render(request, "console.html", status_code=status, **context)
 
 
 @router.get("/ui/cypher/picture")
