@@ -105,7 +105,8 @@ async function upload(form) {
   } else {
     box.className = "problem"; box.setAttribute("role", "alert");
     const title = document.createElement("p");
-    title.textContent = (body.source ? body.source + ": " : "") + (body.detail || body.title);
+    const detail = body.detail || body.title;
+    title.textContent = body.source && !detail.startsWith(body.source) ? body.source + ": " + detail : detail;
     box.appendChild(title);
     if (body.problems && body.problems.length) {
       const list = document.createElement("ul");
