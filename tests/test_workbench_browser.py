@@ -165,7 +165,7 @@ def test_no_view_has_a_serious_accessibility_violation(seed_api: str, watched: W
         violations = page.evaluate(
             """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
                  .filter(v => ['serious', 'critical'].includes(v.impact))
-                 .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"""
+                 .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')))"""
         )
         if violations:
             found[view] = violations
