@@ -66,6 +66,7 @@ bench: setup
 
 screenshot: setup
 	$(BIN)/python docs/screenshot.py
+	$(BIN)/python docs/screenshot_workbench.py
 
 clean:
 	rm -rf $(VENV) $(DATA) .mypy_cache .pytest_cache .ruff_cache

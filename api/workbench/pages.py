@@ -124,6 +124,7 @@ async def chains(
         return render(request, "chains.html", form=form, asked=False, followable=_followable())
     index = found.actors()
     a, b = catalog.find_actor(index, source), catalog.find_actor(index, target)
+    form |= {"source": a.name, "target": b.name}
 
     def gather() -> dict[str, Any]:
         found_chains = views.chains(found, a.iri, b.iri, max_hops, wanted, 50)
