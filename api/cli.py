@@ -467,6 +467,51 @@ def viz(
     err.print(f"wrote {output}: {len(picture.nodes)} node(s), {len(picture.edges)} link(s)")
 
 
+@app.command()
+def report(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")],
+    actor: Annotated[
+        str | None, typer.Option(help="An actor's network (IRI, id, name or alias).")
+    ] = None,
+    depth: Annotated[int, typer.Option(min=0, max=6, help="Links out from --actor.")] = 1,
+    chains: Annotated[
+        tuple[str, str] | None,
+        typer.Option(metavar="FROM TO", help="The chains from one actor to another."),
+    ] = None,
+    max_hops: Annotated[int, typer.Option(min=1, max=8, help="Longest chain.")] = 4,
+    kinds: Annotated[
+        str, typer.Option(help="Statement kinds a chain follows, comma-separated.")
+    ] = "accusation",
+    mirrors: Annotated[bool, typer.Option("--mirrors", help="Mirror accusations.")] = False,
+    same_act_type: Annotated[
+        bool, typer.Option(help="Mirrors: only accusations of the same act type.")
+    ] = True,
+    roll_up: Annotated[
+        bool, typer.Option(help="Mirrors: roll actors up through part-of / speaks-for.")
+    ] = True,
+    engine: EngineOption = Engine.cypher,
+    backend: BackendOption = None,
+) -> None:
+    """Write an evidence dossier: the picture, every statement behind it, how it was asked."""
+    from graph.rdf.actors import resolve_actor
+    from viz import dossier
+
+    if sum([actor is not None, chains is not None, mirrors]) != 1:
+        raise UsageError("give exactly one of --actor, --chains, --mirrors")
+    wanted = [k.strip() for k in kinds.split(",") if k.strip()]
+    with _answering(ctx, engine, backend) as (store, graph):
+        if actor is not None:
+            found = dossier.actor_dossier(store, resolve_actor(store, actor), depth, graph)
+        elif chains is not None:
+            a, b = (resolve_actor(store, name) for name in chains)
+            found = dossier.chains_dossier(store, a, b, max_hops, wanted, graph)
+        else:
+            found = dossier.mirrors_dossier(store, graph, same_act_type, roll_up)
+    _write_atomically(output, dossier.render_dossier(found))
+    err.print(f"wrote {output}: {len(found.evidence)} statement(s) as evidence")
+
+
 def _write_atomically(output: Path, text: str) -> None:
     """Write beside the target, then rename: a failure never leaves half a file behind."""
     partial = output.with_name(output.name + ".partial")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
 CHROMIUM = Path(os.environ.get("ALLEGRAPH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -50,6 +50,7 @@ class OfflinePage:
     page: Page
     blocked: list[str] = field(default_factory=list)  # requests refused (should be none)
     errors: list[str] = field(default_factory=list)  # script errors on the page
+    console_errors: list[str] = field(default_factory=list)  # errors logged to the console
     seconds: float = 0.0  # from navigation until every picture on the page was drawn
 
     def evaluate(self, script: str, arg: Any = None) -> Any:
@@ -74,6 +75,7 @@ def open_offline(
 
     page.route("**/*", refuse_remote)
     page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
+    page.on("console", lambda message: _keep_error(opened, message))
     start = time.perf_counter()
     page.goto(path.resolve().as_uri())
     page.wait_for_function(
@@ -83,6 +85,11 @@ def open_offline(
     )
     opened.seconds = time.perf_counter() - start
     return opened
+
+
+def _keep_error(opened: OfflinePage, message: ConsoleMessage) -> None:
+    if message.type == "error":
+        opened.console_errors.append(message.text)
 
 
 def node_position(opened: OfflinePage, iri: str, picture: int = 0) -> tuple[float, float]:

@@ -53,7 +53,7 @@ def render_network(
     }
     shown = title if title is not None else subgraph.title
     snippet = _snippet(subgraph, shown, caption, data, height)
-    return snippet if fragment else _page(shown, snippet)
+    return snippet if fragment else page(shown, snippet)
 
 
 # vis-network data, assembled with pyvis ------------------------------------------------------
@@ -193,13 +193,13 @@ def _source_table(subgraph: Subgraph) -> list[Source]:
 def _source_json(source: Source) -> dict[str, Any]:
     return {
         "title": source.title,
-        "url": _safe_url(source.url),
+        "url": safe_url(source.url),
         "publisher": source.publisher,
         "issued": source.issued,
     }
 
 
-def _safe_url(url: str | None) -> str | None:
+def safe_url(url: str | None) -> str | None:
     """Only web links become hrefs (never `javascript:`)."""
     return url if url and url.lower().startswith(("http://", "https://")) else None
 
@@ -208,7 +208,7 @@ def _safe_url(url: str | None) -> str | None:
 
 
 @cache
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
     return (files("viz") / name).read_text(encoding="utf-8")
 
 
@@ -238,7 +238,7 @@ def _snippet(
         waiting = f'<div class="ag-loading">Laying out {len(subgraph.nodes):,} nodes…</div>'
     legend = _legend(subgraph, dashed=bool(data["physics"]))
     return (
-        f"<style>{_asset('network.css')}</style>\n"
+        f"<style>{asset('network.css')}</style>\n"
         f'<figure class="allegraph-viz" style="--ag-height: {int(height)}px">\n'
         f'<figcaption class="ag-title">{escape(title)}</figcaption>\n'
         f'<div class="ag-stage"><div class="ag-canvas"></div>{legend}\n'
@@ -249,7 +249,7 @@ def _snippet(
         f'<script type="application/json" class="ag-data">{script_json(data)}</script>\n'
         f"</figure>\n"
         f'<script>if (typeof vis === "undefined") {{\n{vis_network_js()}\n}}</script>\n'
-        f"<script>{_asset('network.js')}</script>\n"
+        f"<script>{asset('network.js')}</script>\n"
     )
 
 
@@ -287,25 +287,27 @@ def _source_html(source: Source) -> str:
     text = escape(source.title) + "".join(
         f", {escape(x)}" for x in (source.publisher, source.issued) if x
     )
-    url = _safe_url(source.url)
+    url = safe_url(source.url)
     if url is None:
         return f"<cite>{text}</cite>"
     return f'<a href="{escape(url)}" rel="noopener noreferrer"><cite>{text}</cite></a>'
 
 
-_CSP = (
+CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; font-src data:"
 )
+PAGE_STYLE = "body { margin: 16px; background: #fafafa; }"
 
 
-def _page(title: str, snippet: str) -> str:
-    """A standalone page; its Content-Security-Policy forbids loading anything at all."""
+def page(title: str, body: str, style: str = PAGE_STYLE) -> str:
+    """A standalone page (a picture's, a dossier's); its Content-Security-Policy forbids
+    loading anything at all."""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
-        "<style>body { margin: 16px; background: #fafafa; }</style>\n"
-        f"</head>\n<body>\n{snippet}</body>\n</html>\n"
+        f"<style>{style}</style>\n"
+        f"</head>\n<body>\n{body}</body>\n</html>\n"
     )

@@ -47,6 +47,9 @@ Title = Annotated[
     str | None,
     Query(max_length=300, description="Title above the picture.", examples=["Who accused whom"]),
 ]
+# The parameters of an actor's neighbourhood, shared with its dossier (`api.routes.dossier`).
+ActorId = Annotated[str, Path(description="Actor id, IRI, name or alias.", examples=["svr"])]
+Depth = Annotated[int, Query(ge=0, le=4, description="Links away from the actor.", examples=[2])]
 _HTML: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {"example": "<!DOCTYPE html><html>…</html>"}}}
 }
@@ -64,10 +67,8 @@ async def _picture(
 
 @router.get("/viz/actors/{actor_id}", responses=_HTML, summary="Picture: an actor's neighbourhood")
 async def actor_picture(
-    actor_id: Annotated[str, Path(description="Actor id, IRI, name or alias.", examples=["svr"])],
-    depth: Annotated[
-        int, Query(ge=0, le=4, description="Links away from the actor.", examples=[2])
-    ] = 1,
+    actor_id: ActorId,
+    depth: Depth = 1,
     fragment: Fragment = False,
     title: Title = None,
     found: Services = Depends(services),
