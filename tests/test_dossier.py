@@ -224,6 +224,23 @@ def test_the_dossier_prints_its_picture_as_an_image_and_keeps_items_whole(
     assert opened.blocked == [] and opened.errors == []
 
 
+def test_axe_finds_no_accessibility_violation(
+    seed_store: RDFStore, browser: Any, tmp_path: Path
+) -> None:
+    axe = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+    assert axe.exists(), "axe-core is missing: run `make setup`"
+    dossier = mirrors_dossier(seed_store, made_at=MADE)
+    path = tmp_path / "dossier.html"
+    path.write_text(render_dossier(dossier), encoding="utf-8")
+    opened = open_offline(browser, path)
+    opened.page.add_script_tag(path=str(axe))
+    violations = opened.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .map(v => v.id + ' (' + v.impact + '): ' + v.nodes[0].target.join(' '))"""
+    )
+    assert violations == []
+
+
 # over HTTP and from the command line ------------------------------------------------------
 
 
