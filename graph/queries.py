@@ -248,12 +248,16 @@ class Neighbourhood:
 
 def neighbourhood_sparql(store: RDFStore, actor: str, depth: int) -> Neighbourhood:
     step = f"({_NETWORK}|^({_NETWORK}))?"
-    path = "/".join([step] * depth) if depth > 0 else "!(ag:none)?"
     graph = iri_text(str(NETWORK_GRAPH))
-    rows = store.solutions(
-        f"SELECT DISTINCT ?b WHERE {{ GRAPH {graph} {{ {iri_text(actor)} {path} ?b }} }}", _PREFIXES
-    )
-    actors = sorted({actor, *(r["b"].value for r in rows)})
+    reached: set[str] = set()
+    if depth > 0:  # depth 0 is the actor alone, as in Cypher
+        path = "/".join([step] * depth)
+        rows = store.solutions(
+            f"SELECT DISTINCT ?b WHERE {{ GRAPH {graph} {{ {iri_text(actor)} {path} ?b }} }}",
+            _PREFIXES,
+        )
+        reached = {r["b"].value for r in rows}
+    actors = sorted({actor, *reached})
     values = " ".join(iri_text(a) for a in actors)
     edges = store.solutions(
         f"SELECT DISTINCT ?a ?p ?b WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "

@@ -42,9 +42,11 @@ def test_seed_chain_timeline_and_neighbourhood_agree(seed_store: RDFStore, graph
     assert chains == [(stoltenberg, ACTOR + "Q159", nato)]
     russia = resolve_actor(seed_store, "Moscow")
     assert q.timeline_sparql(seed_store, russia) == q.timeline_cypher(graph_db, russia)
-    assert q.neighbourhood_sparql(seed_store, russia, 2) == q.neighbourhood_cypher(
-        graph_db, russia, 2
-    )
+    for depth in (0, 1, 2):
+        assert q.neighbourhood_sparql(seed_store, russia, depth) == q.neighbourhood_cypher(
+            graph_db, russia, depth
+        )
+    assert q.neighbourhood_sparql(seed_store, russia, 0).actors == (russia,)
 
 
 def test_actor_names_resolve_case_and_accent_insensitively(seed_store: RDFStore) -> None:
