@@ -599,6 +599,7 @@ def serve(
 
 
 SERVED_PAGES = [
+    ("Workbench", "/"),
     ("API docs", "/docs"),
     ("SPARQL endpoint", "/sparql"),
     ("Mirror accusations", "/mirrors"),
