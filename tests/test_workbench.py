@@ -190,10 +190,17 @@ def test_a_write_in_the_cypher_console_is_refused_on_the_page(seed_api: str) -> 
     assert planted["total"] == 0
 
 
-def test_examples_of_docs_queries_are_offered_in_the_consoles(seed_api: str) -> None:
-    shown = text_of(page(seed_api, "/ui/sparql").text)
-    for query in Path("docs/queries").glob("*.rq"):
-        assert query.stem in shown
+@pytest.mark.parametrize(("console", "suffix"), [("sparql", ".rq"), ("cypher", ".cypher")])
+def test_every_example_of_docs_queries_is_offered_and_answers(
+    seed_api: str, console: str, suffix: str
+) -> None:
+    shown = text_of(page(seed_api, f"/ui/{console}").text)
+    examples = sorted(Path("docs/queries").glob(f"*{suffix}"))
+    assert examples
+    for example in examples:
+        assert example.stem in shown
+        answer = page(seed_api, f"/ui/{console}", query=example.read_text("utf-8"))
+        assert answer.status_code == 200 and "Results (0 rows)" not in text_of(answer.text)
 
 
 def test_errors_on_pages_are_pages(seed_api: str) -> None:
