@@ -9,12 +9,16 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from fastapi import Depends, HTTPException, Security
+from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
 from api.services import Services, services
 
 HEADER = "X-API-Key"
+# A browser cannot send a header with a link or an iframe: the workbench keeps the key a person
+# typed in this cookie (HttpOnly, SameSite=Strict: never sent with another site's requests),
+# and reads accept it. Writes never do: they need the header.
+READ_COOKIE = "allegraph_key"
 # Two schemes for one header, so the OpenAPI description can say which operations need it
 # always (writes) and which only when the server closes reads (see `describe_security`).
 WRITE_SCHEME, READ_SCHEME = "WriteKey", "ReadKey"
@@ -48,9 +52,16 @@ def may_write(found: Services = Depends(services), key: str | None = Security(wr
     _check(found, key, "writes")
 
 
-def may_read(found: Services = Depends(services), key: str | None = Security(read_key)) -> None:
+def may_read(
+    request: Request, found: Services = Depends(services), key: str | None = Security(read_key)
+) -> None:
     if not found.settings.open_reads:
-        _check(found, key, "reads")
+        _check(found, key or request.cookies.get(READ_COOKIE), "reads")
+
+
+def check_key(found: Services, key: str | None) -> None:
+    """Raise the HTTP error a request with this key would get for reading."""
+    _check(found, key, "reads")
 
 
 def describe_security(schema: dict[str, Any], open_reads: bool) -> dict[str, Any]:

@@ -259,6 +259,22 @@ def test_closed_reads_close_the_workbench(tmp_path: Path) -> None:
 
     settings = Settings(data=tmp_path / "data", api_key=API_KEY, open_reads=False)  # type: ignore[arg-type]
     with running_api(settings) as url:
-        for path in ("/", "/ui/search", "/ui/sparql", "/ui/documents"):
+        for path in ("/", "/ui/search", "/ui/sparql", "/ui/documents", "/viz/mirrors"):
             assert httpx.get(url + path, timeout=60).status_code == 401
+        asked = httpx.get(url + "/ui/search?q=x", timeout=60)
+        assert [i.get("name") for i in tags(asked.text, "input")][-2:] == ["back", "key"]
         assert httpx.get(url + "/", headers={"X-API-Key": API_KEY}, timeout=60).status_code == 200
+
+        with httpx.Client(base_url=url, timeout=60) as browser:
+            wrong = browser.post("/ui/key", data={"key": "guess", "back": "/ui/search"})
+            assert wrong.status_code == 403 and "allegraph_key" not in browser.cookies
+            kept = browser.post("/ui/key", data={"key": API_KEY, "back": "/ui/search?q=x"})
+            assert kept.status_code == 303 and kept.headers["location"] == "/ui/search?q=x"
+            cookie = kept.headers["set-cookie"].lower()
+            assert "httponly" in cookie and "samesite=strict" in cookie
+            assert browser.get("/").status_code == 200
+            assert browser.get("/actors", params={"q": "a"}).status_code == 200
+            assert browser.post("/documents", json={"id": "x"}).status_code == 401  # writes: header
+        for elsewhere in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+            answer = httpx.post(url + "/ui/key", data={"key": API_KEY, "back": elsewhere})
+            assert answer.headers["location"] == "/"

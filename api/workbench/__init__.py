@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.workbench import consoles, pages
+from api.workbench import consoles, key, pages
 from api.workbench.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -22,6 +22,7 @@ def install(app: FastAPI) -> None:
     """Add the workbench's pages and static files to the app."""
     app.include_router(pages.router)
     app.include_router(consoles.router)
+    app.include_router(key.router)
     app.mount("/ui/static", StaticFiles(directory=STATIC), name="workbench-static")
 
 
@@ -40,4 +41,6 @@ def error_page(request: Request, status: int, detail: str | None) -> HTMLRespons
         title = HTTPStatus(status).phrase
     except ValueError:
         title = "Error"
-    return render(request, "error.html", status_code=status, title=title, detail=detail or "")
+    return render(
+        request, "error.html", status_code=status, status=status, title=title, detail=detail or ""
+    )
