@@ -11,6 +11,7 @@ from viz.subgraphs import (
     cypher_subgraph,
     mirrors_subgraph,
     neighbourhood_subgraph,
+    network_subgraph,
     sparql_subgraph,
 )
 
@@ -24,6 +25,7 @@ __all__ = [
     "cypher_subgraph",
     "mirrors_subgraph",
     "neighbourhood_subgraph",
+    "network_subgraph",
     "render_network",
     "sparql_subgraph",
 ]

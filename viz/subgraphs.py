@@ -50,7 +50,16 @@ def _actor_name(store: RDFStore, actor: str) -> str:
     return str(rows[0]["name"].value)
 
 
-# neighbourhood / chains / mirrors --------------------------------------------------------
+# the whole network / neighbourhood / chains / mirrors -------------------------------------
+
+
+def network_subgraph(store: RDFStore) -> Subgraph:
+    """Every actor and every link between actors (accusations, denials, warnings, threats,
+    part-of, speaks-for), each with its statements: what an export of everything holds."""
+    rows = store.solutions(f"SELECT ?a ?p ?b WHERE {{ GRAPH <{NETWORK_GRAPH}> {{ ?a ?p ?b }} }}")
+    keys = [(r["a"].value, relationship_type(r["p"].value), r["b"].value) for r in rows]
+    actors = [r["a"].value for r in store.solutions("SELECT DISTINCT ?a WHERE { ?a a ag:Actor }")]
+    return _subgraph(store, actors, with_evidence(store, keys), "The actor network")
 
 
 def neighbourhood_subgraph(
