@@ -8,6 +8,7 @@ IRIs in a stable order, a second fetches the details of just those.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -248,59 +249,97 @@ def statements(
 
 
 def statement_details(store: RDFStore, iris: Iterable[str]) -> list[Statement]:
-    """Everything about the given statements, in the order given."""
+    """Everything about the given statements, in the order given.
+
+    Asked as three plain lookups (the statements' own triples, their acts', their spans) and
+    put together here: one query with an OPTIONAL per property made Oxigraph join each
+    OPTIONAL against every statement in the store (7 s for 25 statements at 10,000
+    documents; the lookups take milliseconds)."""
     order = list(dict.fromkeys(iris))
     if not order:
         return []
-    values = " ".join(iri_text(i) for i in order)
-    rows = store.solutions(_DETAILS.replace("$VALUES", values))
-    found = {row["s"].value: _statement(row) for row in rows}
+    own = _triples_of(store, order)
+    acts = _triples_of(store, sorted({o for t in own.values() for o in t.get(_ACT, ())}))
+    spans = _spans_of(store, order)
+    found = {}
+    for iri in order:
+        statement = _statement(iri, own.get(iri, {}), acts, spans.get(iri))
+        if statement is not None:
+            found[iri] = statement
     return [found[i] for i in order if i in found]
 
 
-def _statement(row: dict[str, ox.NamedNode | ox.Literal | None]) -> Statement:
-    def split(name: str) -> tuple[str, ...]:
-        return tuple(sorted((_value(row.get(name)) or "").split()))
+_ACT, _GRAPH = str(AG.allegedAct), "graph"
 
-    kind = _value(row["kind"]) or ""
-    return Statement(
-        iri=_value(row["s"]) or "",
-        kind=_KINDS.get(kind, kind.rsplit("#", 1)[-1]),
-        claimant=_value(row["claimant"]) or "",
-        targets=split("targets"),
-        quote=_value(row["quote"]) or "",
-        date=_value(row.get("date")),
-        modality=(_value(row["modality"]) or "").rsplit("#", 1)[-1].lower(),
-        document=_value(row["doc"]) or "",
-        act=_value(row.get("act")),
-        act_label=_value(row.get("actLabel")),
-        act_types=split("actTypes"),
-        responds_to=split("responds"),
-        start=int(row["start"].value) if row.get("start") is not None else None,  # type: ignore[union-attr]
-        end=int(row["end"].value) if row.get("end") is not None else None,  # type: ignore[union-attr]
+
+def _triples_of(store: RDFStore, subjects: list[str]) -> dict[str, dict[str, list[str]]]:
+    """Subject → predicate → sorted objects (as text), and its graphs under `"graph"`."""
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    if not subjects:
+        return found
+    values = " ".join(iri_text(i) for i in subjects)
+    query = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    for row in store.solutions(query):
+        by = found[row["s"].value]
+        by[row["p"].value].append(_text(row["o"]))
+        by[_GRAPH].append(row["g"].value)
+    for by in found.values():
+        for key in by:
+            by[key] = sorted(set(by[key]))
+    return found
+
+
+def _spans_of(store: RDFStore, statements: list[str]) -> dict[str, tuple[int, int]]:
+    """Each statement's evidence span (the first, where annotations give several)."""
+    values = " ".join(iri_text(i) for i in statements)
+    rows = store.solutions(
+        f"""SELECT ?s ?start ?end WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{
+          ?ann <{OA.hasBody}> ?s ; <{OA.hasTarget}> ?target . ?target <{OA.hasSelector}> ?sel .
+          ?sel <{OA.start}> ?start ; <{OA.end}> ?end }} }}"""
     )
+    found: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        span = (int(row["start"].value), int(row["end"].value))
+        found[row["s"].value] = min(found.get(row["s"].value, span), span)
+    return found
 
 
-_DETAILS = f"""
-SELECT ?s ?kind ?claimant ?quote ?date ?modality ?doc ?act ?actLabel ?start ?end
-  (GROUP_CONCAT(DISTINCT STR(?t); separator=" ") AS ?targets)
-  (GROUP_CONCAT(DISTINCT STR(?r); separator=" ") AS ?responds)
-  (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?actTypes)
-WHERE {{
-  VALUES ?s {{ $VALUES }}
-  GRAPH ?g {{
-    ?s a ?kind ; <{AG.claimant}> ?claimant ; <{AG.quote}> ?quote ; <{AG.modality}> ?modality .
-    FILTER (?kind != <{AG.Statement}>)
-    OPTIONAL {{ ?s <{AG.statedOn}> ?date }}
-    OPTIONAL {{ ?s <{AG.target}> ?t }}
-    OPTIONAL {{ ?s <{AG.respondsTo}> ?r }}
-    OPTIONAL {{ ?s <{AG.allegedAct}> ?act . ?act <{RDFS.label}> ?actLabel
-                OPTIONAL {{ ?act <{AG.actType}> ?type }} }}
-    OPTIONAL {{ ?ann <{OA.hasBody}> ?s ; <{OA.hasTarget}>/<{OA.hasSelector}> ?sel .
-                ?sel <{OA.start}> ?start ; <{OA.end}> ?end }}
-  }}
-  BIND (?g AS ?doc)
-}} GROUP BY ?s ?kind ?claimant ?quote ?date ?modality ?doc ?act ?actLabel ?start ?end"""
+def _statement(
+    iri: str,
+    own: dict[str, list[str]],
+    acts: dict[str, dict[str, list[str]]],
+    span: tuple[int, int] | None,
+) -> Statement | None:
+    """A statement from its triples; None unless it has a kind, claimant, quote, modality."""
+
+    def first(predicate: object) -> str | None:
+        values = own.get(str(predicate))
+        return values[0] if values else None
+
+    kinds = [k for k in own.get(str(RDF.type), []) if k != str(AG.Statement)]
+    claimant, quote, modality = first(AG.claimant), first(AG.quote), first(AG.modality)
+    if not kinds or claimant is None or quote is None or modality is None:
+        return None
+    kind = next((k for k in kinds if k in _KINDS), kinds[0])
+    act = first(AG.allegedAct)
+    act_triples = acts.get(act, {}) if act else {}
+    labels = act_triples.get(str(RDFS.label), [])
+    return Statement(
+        iri=iri,
+        kind=_KINDS.get(kind, kind.rsplit("#", 1)[-1]),
+        claimant=claimant,
+        targets=tuple(own.get(str(AG.target), [])),
+        quote=quote,
+        date=first(AG.statedOn),
+        modality=modality.rsplit("#", 1)[-1].lower(),
+        document=own[_GRAPH][0],
+        act=act if labels else None,
+        act_label=labels[0] if labels else None,
+        act_types=tuple(act_triples.get(str(AG.actType), [])) if labels else (),
+        responds_to=tuple(own.get(str(AG.respondsTo), [])),
+        start=span[0] if span else None,
+        end=span[1] if span else None,
+    )
 
 
 # documents ---------------------------------------------------------------------------------
