@@ -4,6 +4,7 @@ synced graph), returning the same answers in the same plain shapes, in the same 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -275,6 +276,19 @@ def neighbourhood_cypher(backend: CypherBackend, actor: str, depth: int) -> Neig
     return Neighbourhood(tuple(actors), tuple(sorted(found)))
 
 
+def most_linked(hood: Neighbourhood, centre: str, most: int) -> Neighbourhood:
+    """The centre and the `most - 1` actors with the most links in the neighbourhood (ties by
+    IRI), and the links among them: a busy actor's neighbourhood holds thousands."""
+    links: Counter[str] = Counter()
+    for source, _, target in hood.edges:
+        links[source] += 1
+        links[target] += 1
+    others = sorted((a for a in hood.actors if a != centre), key=lambda a: (-links[a], a))
+    kept = {centre, *others[: max(most - 1, 0)]}
+    edges = tuple(e for e in hood.edges if e[0] in kept and e[2] in kept)
+    return Neighbourhood(tuple(sorted(kept)), edges)
+
+
 def _relation(predicate: str) -> str:
     """`ag:accused` → `ACCUSED`, `ag:partOf` → `PART_OF`: the Cypher relationship type."""
     return relationship_type(predicate)
@@ -321,6 +335,22 @@ def timeline_cypher(backend: CypherBackend, actor: str) -> list[TimelineEntry]:
         for r in rows
     }
     return _by_date(entries)
+
+
+@dataclass(frozen=True)
+class Month:
+    month: str  # YYYY-MM, or "" for undated statements
+    made: int
+    received: int
+
+
+def timeline_months_cypher(backend: CypherBackend, actor: str) -> list[Month]:
+    """Statements an actor made and received, counted by month (undated last)."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in backend.read(cypher.TIMELINE_MONTHS, {"actor": actor}):
+        counts.setdefault(row["month"], {})[row["role"]] = row["statements"]
+    months = sorted(counts, key=lambda m: (m == "", m))
+    return [Month(m, counts[m].get("CLAIMANT", 0), counts[m].get("TARGET", 0)) for m in months]
 
 
 def _by_date(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:

@@ -104,6 +104,7 @@ def test_every_statement_allegraph_emits_is_valid_neo4j_cypher(
     for depth in range(0, 4):
         q.neighbourhood_cypher(recording, actors[0], depth)  # type: ignore[arg-type]
     q.timeline_cypher(recording, actors[0])  # type: ignore[arg-type]
+    q.timeline_months_cypher(recording, actors[0])  # type: ignore[arg-type]
     statements = sorted(recording.statements | set(cypher.NEO4J.schema))
     assert len(statements) > 40
     failures = [

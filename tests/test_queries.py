@@ -185,3 +185,16 @@ def test_chain_search_walks_batches_and_stops_at_the_limit(
         q.chains_of_length_cypher(every, s, t, 5, limit=10**6)  # type: ignore[arg-type]
         assert len(usual[s, t, 5]) > 300
         assert first.rows * 10 < every.rows
+
+
+def test_timeline_months_count_what_the_timeline_lists(seed_store: RDFStore, graph_db) -> None:  # type: ignore[no-untyped-def]
+    sync_documents(seed_store, graph_db)
+    for name in ("Moscow", "jens stoltenberg", "NATO"):
+        actor = resolve_actor(seed_store, name)
+        entries = q.timeline_sparql(seed_store, actor)
+        months = {m.month: m for m in q.timeline_months_cypher(graph_db, actor)}
+        for month in {(e.date or "")[:7] for e in entries}:
+            listed = [e for e in entries if (e.date or "")[:7] == month]
+            assert months[month].made == sum(e.claimant == actor for e in listed)
+            assert months[month].received == sum(actor in e.targets for e in listed)
+        assert set(months) == {(e.date or "")[:7] for e in entries}

@@ -284,3 +284,15 @@ def test_mirror_sides_agree_with_the_statements_on_a_generated_corpus(
     )
     expected = {(r["c"].value, "ACCUSED", r["t"].value) for r in rows}
     assert {k for k in picture.edge_keys if k[1] == "ACCUSED"} == expected
+
+
+def test_a_capped_neighbourhood_keeps_the_actor_and_the_most_linked(seed_store: RDFStore) -> None:
+    svr = resolve_actor(seed_store, "SVR")
+    whole = neighbourhood_subgraph(seed_store, svr, 2)
+    capped = neighbourhood_subgraph(seed_store, svr, 2, most=4)
+    links = {n.iri: n.degree for n in whole.nodes}
+    others = sorted((a for a in links if a != svr), key=lambda a: (-links[a], a))
+    assert capped.node_iris == {svr, *others[:3]}
+    assert capped.edge_keys == {k for k in whole.edge_keys if {k[0], k[2]} <= capped.node_iris}
+    assert "most linked" in capped.title and len(whole.nodes) > 4
+    assert neighbourhood_subgraph(seed_store, svr, 2, most=99).node_iris == whole.node_iris

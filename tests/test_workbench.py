@@ -107,7 +107,7 @@ def test_actor_page_filters_and_pages_its_statements(
 def test_actor_page_draws_its_network_with_a_table_twin_and_embed_code(seed_api: str) -> None:
     html = page(seed_api, "/ui/actors/svr", depth=1).text
     frames = [f["src"] for f in tags(html, "iframe")]
-    assert frames == ["/viz/actors/svr?depth=1"]
+    assert frames == ["/viz/actors/svr?depth=1&most=150"]
     assert httpx.get(seed_api + frames[0], timeout=60).status_code == 200
     twin = html.split("The picture as a table", 1)[1]
     for target in ("NATO", "Ukraine", "White Helmets", "Russia"):

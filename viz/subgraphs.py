@@ -63,9 +63,15 @@ def network_subgraph(store: RDFStore) -> Subgraph:
 
 
 def neighbourhood_subgraph(
-    store: RDFStore, actor: str, depth: int = 1, backend: CypherBackend | None = None
+    store: RDFStore,
+    actor: str,
+    depth: int = 1,
+    backend: CypherBackend | None = None,
+    most: int | None = None,
 ) -> Subgraph:
-    """An actor and everyone within `depth` links of it, with all links among them."""
+    """An actor and everyone within `depth` links of it, with all links among them; with
+    `most`, only the actor and the `most - 1` others with the most links among them (a busy
+    actor's neighbourhood can hold thousands, unreadable and slow to gather evidence for)."""
     if depth < 0:
         raise UsageError("depth must be 0 or more")
     name = _actor_name(store, actor)
@@ -73,8 +79,12 @@ def neighbourhood_subgraph(
         hood = queries.neighbourhood_sparql(store, actor, depth)
     else:
         hood = queries.neighbourhood_cypher(backend, actor, depth)
-    edges = with_evidence(store, hood.edges)
-    return _subgraph(store, hood.actors, edges, f"{name} and its network (depth {depth})")
+    title = f"{name} and its network (depth {depth})"
+    if most is not None and len(hood.actors) > most:
+        title = f"{name} and the {most - 1:,} most linked of {len(hood.actors) - 1:,} around it"
+        title += f" (depth {depth})"
+        hood = queries.most_linked(hood, actor, most)
+    return _subgraph(store, hood.actors, with_evidence(store, hood.edges), title)
 
 
 def chains_subgraph(

@@ -29,6 +29,7 @@ from api.schemas import CypherRequest
 from api.security import may_read
 from api.services import Services, services
 from graph.rdf import catalog
+from viz.subgraphs import MAX_NODES
 
 router = APIRouter(
     tags=["Pictures"],
@@ -50,6 +51,15 @@ Title = Annotated[
 # The parameters of an actor's neighbourhood, shared with its dossier (`api.routes.dossier`).
 ActorId = Annotated[str, Path(description="Actor id, IRI, name or alias.", examples=["svr"])]
 Depth = Annotated[int, Query(ge=0, le=4, description="Links away from the actor.", examples=[2])]
+Most = Annotated[
+    int | None,
+    Query(
+        ge=2,
+        le=MAX_NODES,
+        description="At most this many actors: the actor and those with the most links.",
+        examples=[150],
+    ),
+]
 _HTML: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {"example": "<!DOCTYPE html><html>…</html>"}}}
 }
@@ -69,6 +79,7 @@ async def _picture(
 async def actor_picture(
     actor_id: ActorId,
     depth: Depth = 1,
+    most: Most = None,
     fragment: Fragment = False,
     title: Title = None,
     found: Services = Depends(services),
@@ -77,7 +88,7 @@ async def actor_picture(
     iri = catalog.find_actor(found.actors(), actor_id).iri
     return await _picture(
         found,
-        lambda: viz.neighbourhood_subgraph(found.store, iri, depth, found.graph),
+        lambda: viz.neighbourhood_subgraph(found.store, iri, depth, found.graph, most),
         title,
         fragment,
     )

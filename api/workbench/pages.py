@@ -99,6 +99,7 @@ async def actor(
         return {
             "page": page,
             "depth": depth,
+            "most": views.PICTURE_MOST,
             "role": role,
             "kind": kind.value if kind else "",
             "kinds": [k.value for k in StatementKind],

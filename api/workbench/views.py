@@ -7,7 +7,6 @@ except the marked document text, which `api.workbench.reader` builds.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -22,13 +21,13 @@ from graph.rdf import catalog
 from graph.rdf.stats import StoreStats, store_stats, top_actors
 from loaders.errors import NotFoundError
 from ontology import StatementKind
-from viz import Evidence, Subgraph, VizEdge, chains_subgraph, mirrors_subgraph
-from viz import neighbourhood_subgraph as neighbourhood
+from viz import Evidence, Subgraph, VizEdge, mirrors_subgraph
 from viz.details import with_evidence
 from viz.model import SHORTCUT_RELATIONS
 
 TOP = 8  # actors in each of the home page's "most" lists
 TWIN_ROWS = 500  # links listed under a picture; the rest are counted
+PICTURE_MOST = 150  # actors in an actor's picture: it and those with the most links
 
 
 def statement_key(iri: str) -> str:
@@ -77,41 +76,34 @@ class TwinRow:
     source: schemas.ActorRef
     relation: str
     target: schemas.ActorRef
-    statements: int
-    acts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Twin:
+    title: str
     rows: list[TwinRow]
     nodes: int
     links: int
 
 
-def twin(subgraph: Subgraph, present: Presenter) -> Twin:
-    """A picture's links as table rows (its keyboard- and screen-reader-usable twin)."""
-    labels = {n.iri: n.label for n in subgraph.nodes}
-
-    def ref(iri: str) -> schemas.ActorRef:
-        found = present.actor_ref(iri)
-        return found if iri in present.actors else found.model_copy(update={"name": labels[iri]})
-
+def neighbourhood_twin(found: Services, actor: catalog.Actor, depth: int) -> Twin:
+    """The links of the actor's picture (`/viz/actors/…?most=PICTURE_MOST`) as table rows,
+    asked without their statements: the picture's tooltips hold those, and gathering them
+    for a busy actor takes seconds."""
+    hood = queries.neighbourhood_cypher(found.graph, actor.iri, depth)
+    title = f"{actor.name} and its network (depth {depth})"
+    if len(hood.actors) > PICTURE_MOST:
+        title = (
+            f"{actor.name} and the {PICTURE_MOST - 1:,} most linked of "
+            f"{len(hood.actors) - 1:,} around it (depth {depth})"
+        )
+        hood = queries.most_linked(hood, actor.iri, PICTURE_MOST)
+    present = Presenter(found.actors())
     rows = [
-        TwinRow(ref(e.source), _relation_words(e), ref(e.target), len(e.evidence), e.acts)
-        for e in subgraph.edges[:TWIN_ROWS]
+        TwinRow(present.actor_ref(a), relation.replace("_", " ").lower(), present.actor_ref(b))
+        for a, relation, b in hood.edges[:TWIN_ROWS]
     ]
-    return Twin(rows, len(subgraph.nodes), len(subgraph.edges))
-
-
-def _relation_words(edge: VizEdge) -> str:
-    return edge.relation.replace("_", " ").lower()
-
-
-@dataclass(frozen=True)
-class Month:
-    month: str  # YYYY-MM, or "undated"
-    made: int
-    received: int
+    return Twin(title, rows, len(hood.actors), len(hood.edges))
 
 
 @dataclass(frozen=True)
@@ -119,7 +111,7 @@ class ActorPage:
     actor: schemas.Actor
     statements: list[schemas.Statement]
     total: int
-    timeline: list[Month]
+    timeline: list[queries.Month]
     network: Twin
 
 
@@ -136,13 +128,12 @@ def actor_page(
     figures = catalog.actor_figures(found.store, actor.iri)
     total, found_statements = catalog.statements(found.store, where, limit, offset)
     documents = _documents_of(found, {s.document for s in found_statements})
-    subgraph = neighbourhood(found.store, actor.iri, depth, found.graph)
     return ActorPage(
         present.actor(actor, figures),
         [present.statement(s, documents) for s in found_statements],
         total,
-        timeline(queries.timeline_cypher(found.graph, actor.iri), actor.iri),
-        twin(subgraph, present),
+        queries.timeline_months_cypher(found.graph, actor.iri),
+        neighbourhood_twin(found, actor, depth),
     )
 
 
@@ -156,20 +147,6 @@ def _documents_of(found: Services, iris: set[str]) -> dict[str, catalog.Document
         except NotFoundError:
             continue
     return docs
-
-
-def timeline(entries: list[queries.TimelineEntry], actor: str) -> list[Month]:
-    """Statements made and received by month, oldest first, undated last."""
-    made: Counter[str] = Counter()
-    received: Counter[str] = Counter()
-    for entry in entries:
-        month = entry.date[:7] if entry.date else "undated"
-        if entry.claimant == actor:
-            made[month] += 1
-        if actor in entry.targets:
-            received[month] += 1
-    months = sorted(set(made) | set(received), key=lambda m: (m == "undated", m))
-    return [Month(m, made[m], received[m]) for m in months]
 
 
 # chains and mirrors ------------------------------------------------------------------------
@@ -226,12 +203,6 @@ def chains(
             hops.append(Hop(present.actor_ref(a), present.actor_ref(b), _proofs(evidence)))
         result.append(Chain(hops))
     return result
-
-
-def chains_twin(
-    found: Services, source: str, target: str, max_hops: int, kinds: list[str]
-) -> Subgraph:
-    return chains_subgraph(found.store, source, target, max_hops, kinds, backend=found.graph)
 
 
 @dataclass(frozen=True)
