@@ -18,7 +18,18 @@ from starlette.concurrency import run_in_threadpool
 from api import docs_pages, problems, workbench
 from api.fast_path import CachedActorPages
 from api.limits import BodyLimit
-from api.routes import actors, analysis, cypher, documents, dossier, sparql, statements, viz
+from api.routes import (
+    actors,
+    analysis,
+    cypher,
+    documents,
+    dossier,
+    exports,
+    graph_store,
+    sparql,
+    statements,
+    viz,
+)
 from api.security import describe_security
 from api.services import Services
 from api.settings import Settings
@@ -72,7 +83,18 @@ def create_app(settings: Settings | None = None, opened: Services | None = None)
     problems.install(app, pages=workbench.error_page)
     docs_pages.install(app)
     _describe_security(app, settings)
-    for module in (sparql, cypher, actors, statements, analysis, documents, viz, dossier):
+    for module in (
+        sparql,
+        graph_store,
+        cypher,
+        actors,
+        statements,
+        analysis,
+        documents,
+        viz,
+        dossier,
+        exports,
+    ):
         app.include_router(module.router)
     workbench.install(app)
     # The last added runs first: CORS, then the cached actor pages, then the body limit.

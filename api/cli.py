@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,7 +27,9 @@ from loaders import DEFAULT_MAX_BYTES, FORMATS, discover, load_mapping
 from loaders.errors import AllegraphError, UsageError
 from loaders.mapping import DEFAULT as NO_MAPPING
 from loaders.schema import document_schema
-from ontology import act_types
+
+if TYPE_CHECKING:
+    from api.present import Presenter
 
 app = typer.Typer(
     help="allegraph: trace allegations — who accused whom, of what, and who denied it.",
@@ -179,18 +181,55 @@ def remove(
             out.print(f"removed {doc_id}")
 
 
+NETWORK_EXPORTS = "gexf, graphml, csv, stix"  # viz.exports.FORMATS, named here to spare its import
+
+
 @app.command()
 def export(
     ctx: typer.Context,
-    format: Annotated[str, typer.Option(help=f"One of {', '.join(EXPORT_FORMATS)}.")] = "trig",
-    document: Annotated[str | None, typer.Option(help="Only this document's graph.")] = None,
+    format: Annotated[
+        str,
+        typer.Option(
+            help=f"RDF: {', '.join(EXPORT_FORMATS)}; a network for Gephi, Kumu or OpenCTI: "
+            f"{NETWORK_EXPORTS}."
+        ),
+    ] = "trig",
+    document: Annotated[str | None, typer.Option(help="RDF: only this document's graph.")] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File (default stdout).")
     ] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Network: this actor's neighbourhood (IRI, id, name).")
+    ] = None,
+    depth: Annotated[int, typer.Option(min=0, max=6, help="Links out from --actor.")] = 1,
+    chains: Annotated[
+        tuple[str, str] | None,
+        typer.Option(metavar="FROM TO", help="Network: the chains from one actor to another."),
+    ] = None,
+    max_hops: Annotated[int, typer.Option(min=1, max=8, help="Longest chain.")] = 4,
+    kinds: Annotated[
+        str, typer.Option(help="Statement kinds a chain follows, comma-separated.")
+    ] = "accusation",
+    mirrors: Annotated[
+        bool, typer.Option("--mirrors", help="Network: mirror accusations.")
+    ] = False,
 ) -> None:
-    """Write the store (or one document's graph) as RDF."""
+    """Write the store (or one document's graph) as RDF, or the actor network (or one
+    question's part of it) for Gephi, Kumu or OpenCTI, each statement its own edge."""
+    question = [actor is not None, chains is not None, mirrors]
     if format not in EXPORT_FORMATS:
-        raise UsageError(f"unknown export format {format!r}; known: {', '.join(EXPORT_FORMATS)}")
+        if document is not None:
+            raise UsageError(
+                "--document goes with an RDF format; a network is chosen with "
+                "--actor, --chains or --mirrors (or none: the whole network)"
+            )
+        _export_network(ctx, format, output, actor, depth, chains, max_hops, kinds, mirrors)
+        return
+    if any(question):
+        raise UsageError(
+            f"--actor, --chains and --mirrors choose a network to export as "
+            f"{NETWORK_EXPORTS}, not as RDF"
+        )
     with _store(ctx) as store:
         graph = store.document_graph(document) if document else None
         if output is None:
@@ -200,6 +239,49 @@ def export(
         with partial.open("wb") as handle:
             store.export(handle, format, graph)
         partial.replace(output)  # a failed export never leaves a truncated file behind
+
+
+def _export_network(
+    ctx: typer.Context,
+    format: str,
+    output: Path | None,
+    actor: str | None,
+    depth: int,
+    chains: tuple[str, str] | None,
+    max_hops: int,
+    kinds: str,
+    mirrors: bool,
+) -> None:
+    """One question's network (else the whole one), answered from the store, in `format`."""
+    import viz as pictures
+    from graph.rdf.actors import resolve_actor
+    from viz.exports import FORMATS, export_format
+    from viz.exports.links import statement_links
+
+    if format not in FORMATS:
+        known = ", ".join([*EXPORT_FORMATS, *FORMATS])
+        raise UsageError(f"unknown export format {format!r}; known: {known}")
+    chosen = export_format(format)
+    if sum([actor is not None, chains is not None, mirrors]) > 1:
+        raise UsageError("give at most one of --actor, --chains, --mirrors")
+    wanted = [k.strip() for k in kinds.split(",") if k.strip()]
+    with _store(ctx) as store:
+        if actor is not None:
+            network = pictures.neighbourhood_subgraph(store, resolve_actor(store, actor), depth)
+        elif chains is not None:
+            a, b = (resolve_actor(store, name) for name in chains)
+            network = pictures.chains_subgraph(store, a, b, max_hops, wanted)
+        elif mirrors:
+            network = pictures.mirrors_subgraph(store)
+        else:
+            network = pictures.network_subgraph(store)
+    data = chosen.write(network)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    _write_atomically(output, data)
+    edges = len(statement_links(network))
+    err.print(f"wrote {output}: {len(network.nodes)} node(s), {edges} edge(s)")
 
 
 # query ---------------------------------------------------------------------------------
@@ -332,9 +414,10 @@ def chains(
     ] = "accusation",
     engine: EngineOption = Engine.cypher,
     backend: BackendOption = None,
-    format: Annotated[Output, typer.Option(help="table or json.")] = Output.table,
+    format: Annotated[Output, typer.Option(help="table, json or csv.")] = Output.table,
 ) -> None:
     """Who-accused-whom chains from one actor to another, shortest first."""
+    from api.schemas import Chain
     from graph import queries
     from graph.rdf.actors import resolve_actor
 
@@ -348,12 +431,23 @@ def chains(
             paths = queries.chains_sparql(store, a, b, max_hops, wanted, limit)
         else:
             paths = queries.chains_cypher(graph, a, b, max_hops, wanted, limit)
-        names = _actor_names(store)
+        present = _presenter(store)
+    named = [Chain(hops=len(p) - 1, actors=[present.actor_ref(i) for i in p]) for p in paths]
     if format == Output.json:
-        _print_json([{"hops": len(p) - 1, "actors": list(p)} for p in paths])
+        _print_json([chain.model_dump() for chain in named])
         return
-    for path in paths:
-        out.print(" → ".join(names.get(iri, iri) for iri in path), markup=False)
+    if format == Output.csv:
+        _write_csv(
+            ["chain", "hops", "position", "id", "iri", "name"],
+            [
+                [n, chain.hops, i, actor.id, actor.iri, actor.name]
+                for n, chain in enumerate(named, 1)
+                for i, actor in enumerate(chain.actors)
+            ],
+        )
+        return
+    for chain in named:
+        out.print(" → ".join(actor.name for actor in chain.actors), markup=False)
     err.print(f"{len(paths)} chain(s)")
 
 
@@ -368,9 +462,10 @@ def mirrors(
     ] = True,
     engine: EngineOption = Engine.cypher,
     backend: BackendOption = None,
-    format: Annotated[Output, typer.Option(help="table or json.")] = Output.table,
+    format: Annotated[Output, typer.Option(help="table, json or csv.")] = Output.table,
 ) -> None:
     """Mirror accusations: A accused B and B accused A."""
+    from api.schemas import Mirror
     from graph import queries
 
     with _answering(ctx, engine, backend) as (store, graph):
@@ -378,15 +473,28 @@ def mirrors(
             found = queries.mirrors_sparql(store, same_act_type, roll_up)
         else:
             found = queries.mirrors_cypher(graph, same_act_type, roll_up)
-        names = _actor_names(store)
+        present = _presenter(store)
+    named = [
+        Mirror(
+            a=present.actor_ref(m.a),
+            b=present.actor_ref(m.b),
+            act_type=present.act_type(m.act_type) if m.act_type else None,
+        )
+        for m in found
+    ]
     if format == Output.json:
-        _print_json([{"a": m.a, "b": m.b, "act_type": m.act_type} for m in found])
+        _print_json([mirror.model_dump() for mirror in named])
         return
-    notations = {str(iri): notation for notation, iri in act_types().items()}
+    if format == Output.csv:
+        columns = ["a_id", "a_iri", "a_name", "b_id", "b_iri", "b_name", "act_type"]
+        _write_csv(
+            columns,
+            [[m.a.id, m.a.iri, m.a.name, m.b.id, m.b.iri, m.b.name, m.act_type] for m in named],
+        )
+        return
     table = Table("side", "and side", "accuse each other of")
-    for m in found:
-        act = notations.get(m.act_type, m.act_type) if m.act_type else "(any act)"
-        table.add_row(names.get(m.a, m.a), names.get(m.b, m.b), act)
+    for m in named:
+        table.add_row(m.a.name, m.b.name, m.act_type or "(any act)")
     out.print(table)
 
 
@@ -404,11 +512,21 @@ def _answering(ctx: typer.Context, engine: Engine, backend: str | None) -> Itera
         yield store, graph
 
 
-def _actor_names(store: RDFStore) -> dict[str, str]:
-    rows = store.query(
-        "SELECT ?a (MIN(?n) AS ?name) WHERE { ?a a ag:Actor ; rdfs:label ?n } GROUP BY ?a"
-    )
-    return {str(a): str(n) for a, n in store.rows(rows)}
+def _presenter(store: RDFStore) -> Presenter:
+    """Names actors and act types as the API's JSON does (`api.present`), so the command's
+    `--format json` and the API answer alike."""
+    from api.present import Presenter
+    from graph.rdf import catalog
+
+    return Presenter(catalog.actors(store))
+
+
+def _write_csv(columns: list[str], rows: list[list[Any]]) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
 
 
 @app.command()
@@ -512,11 +630,12 @@ def report(
     err.print(f"wrote {output}: {len(found.evidence)} statement(s) as evidence")
 
 
-def _write_atomically(output: Path, text: str) -> None:
+def _write_atomically(output: Path, content: str | bytes) -> None:
     """Write beside the target, then rename: a failure never leaves half a file behind."""
     partial = output.with_name(output.name + ".partial")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        partial.write_text(text, encoding="utf-8")
+        partial.write_bytes(data)
         partial.replace(output)
     except OSError as exc:
         partial.unlink(missing_ok=True)
@@ -647,13 +766,16 @@ def actors_split(
 @app.command()
 def stats(
     ctx: typer.Context,
-    format: Annotated[Output, typer.Option(help="table or json.")] = Output.table,
+    format: Annotated[Output, typer.Option(help="table, json or csv.")] = Output.table,
 ) -> None:
     """Count documents, actors, acts and statements in the store."""
     with _store(ctx) as store:
         figures = store_stats(store)
     if format == Output.json:
         _print_json(figures.as_dict())
+        return
+    if format == Output.csv:
+        _write_csv(["what", "count"], list(_flat(figures.as_dict())))
         return
     table = Table("what", "count")
     for name, value in figures.as_dict().items():
@@ -663,6 +785,15 @@ def stats(
         else:
             table.add_row(name.replace("_", " "), f"{value:,}")
     out.print(table)
+
+
+def _flat(figures: dict[str, Any], prefix: str = "") -> Iterator[list[Any]]:
+    """(name, count) rows, a nested count named `statements_by_kind.accusation`."""
+    for name, value in figures.items():
+        if isinstance(value, dict):
+            yield from _flat(value, f"{prefix}{name}.")
+        else:
+            yield [f"{prefix}{name}", value]
 
 
 @app.command()

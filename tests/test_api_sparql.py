@@ -212,3 +212,12 @@ def test_results_xml_is_well_formed(seed_api: str) -> None:
     )
     root = ElementTree.fromstring(response.content)
     assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
+
+
+def test_a_relative_iri_resolves_against_the_endpoint(seed_api: str) -> None:
+    """The W3C protocol test: `<s>` is resolved against the request's IRI, not refused."""
+    for method in ("GET", "POST"):
+        graph = wrapper(seed_api, "CONSTRUCT { <s> <p> 1 } WHERE {}", TURTLE, method)
+        built = Graph().parse(data=graph.query().convert(), format="turtle")  # type: ignore[arg-type]
+        assert set(built.subjects()) == {URIRef(seed_api + "/s")}
+        assert set(built.predicates()) == {URIRef(seed_api + "/p")}

@@ -158,3 +158,115 @@ def test_viz_errors_are_clear_and_leave_no_file(cli, tmp_path: Path) -> None:  #
     nowhere = tmp_path / "missing" / "x.html"
     done = cli("viz", "--actor", "svr", "--engine", "sparql", "-o", str(nowhere))
     assert done.code == 2 and "cannot write" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_chains_and_mirrors_json_name_what_they_show_as_the_api_does(cli, seed_api: str) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    cli("ingest", str(SEED_YAML))
+    asked = {"from": "Stoltenberg", "to": "Russia", "kinds": "warning,accusation"}
+    chains = cli(
+        "chains",
+        asked["from"],
+        asked["to"],
+        "--kinds",
+        asked["kinds"],
+        "--engine",
+        "sparql",
+        "--format",
+        "json",
+    )
+    assert chains.code == 0, chains.stderr
+    api = httpx.get(seed_api + "/chains", params={**asked, "engine": "sparql"}, timeout=60)
+    assert json.loads(chains.stdout) == api.json() and api.json()
+    mirrors = cli("mirrors", "--engine", "sparql", "--format", "json")
+    api = httpx.get(seed_api + "/mirrors", params={"engine": "sparql"}, timeout=60)
+    assert json.loads(mirrors.stdout) == api.json() and api.json()
+    assert all(m["a"]["name"] and not m["act_type"].startswith("http") for m in api.json())
+
+
+def test_chains_mirrors_and_stats_csv_is_csv(cli) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    cli("ingest", str(SEED_YAML))
+    chains = cli("chains", "Stoltenberg", "Russia", "--kinds", "warning", "--engine", "sparql")
+    as_csv = cli(
+        "chains",
+        "Stoltenberg",
+        "Russia",
+        "--kinds",
+        "warning",
+        "--engine",
+        "sparql",
+        "--format",
+        "csv",
+    )
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert " → ".join(r["name"] for r in rows) == chains.stdout.strip()
+    mirrors = json.loads(cli("mirrors", "--engine", "sparql", "--format", "json").stdout)
+    rows = list(
+        csv.DictReader(io.StringIO(cli("mirrors", "--engine", "sparql", "--format", "csv").stdout))
+    )
+    assert [(r["a_name"], r["b_name"], r["act_type"]) for r in rows] == [
+        (m["a"]["name"], m["b"]["name"], m["act_type"]) for m in mirrors
+    ]
+    stats = json.loads(cli("stats", "--format", "json").stdout)
+    rows = list(csv.DictReader(io.StringIO(cli("stats", "--format", "csv").stdout)))
+    counts = {r["what"]: int(r["count"]) for r in rows}
+    assert counts["documents"] == stats["documents"]
+    assert counts["statements_by_kind.accusation"] == stats["statements_by_kind"]["accusation"]
+
+
+def test_export_networks_for_gephi_kumu_and_opencti(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import networkx as nx
+    from stix2validator import ValidationOptions, validate_file
+
+    from api.cli import NETWORK_EXPORTS
+    from viz.exports import FORMATS
+
+    assert ", ".join(FORMATS) == NETWORK_EXPORTS  # the help names the registry's formats
+    cli("ingest", str(SEED_YAML))
+    questions = {
+        "all": [],
+        "actor": ["--actor", "svr", "--depth", "2"],
+        "chains": ["--chains", "Stoltenberg", "Russia", "--kinds", "warning,accusation"],
+        "mirrors": ["--mirrors"],
+    }
+    for question, args in questions.items():
+        for name, chosen in FORMATS.items():
+            out = tmp_path / f"{question}{chosen.suffix}"
+            done = cli("export", "--format", name, *args, "-o", str(out))
+            assert done.code == 0, (question, name, done.stderr)
+            assert out.stat().st_size and not out.with_name(out.name + ".partial").exists()
+        graph = nx.read_gexf(tmp_path / f"{question}.gexf", version="1.3")
+        assert graph.number_of_edges() == len(
+            nx.read_graphml(tmp_path / f"{question}.graphml").edges
+        )
+        result = validate_file(
+            str(tmp_path / f"{question}.json"), ValidationOptions(version="2.1", enforce_refs=True)
+        )
+        assert result.is_valid
+    actors = json.loads(cli("stats", "--format", "json").stdout)["actors"]
+    assert nx.read_gexf(tmp_path / "all.gexf", version="1.3").order() == actors
+    stdout = cli("export", "--format", "stix", "--mirrors")
+    assert json.loads(stdout.stdout)["type"] == "bundle"
+    assert cli("export", "--format", "trig").code == 0  # the RDF formats keep working
+
+
+def test_export_refusals_are_clear_and_leave_no_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("ingest", str(SEED_YAML))
+    out = tmp_path / "x.gexf"
+    cases = [
+        (["--format", "pajek"], "unknown export format 'pajek'"),
+        (["--format", "gexf", "--document", "svr-nato-false-flag"], "--document goes with"),
+        (["--format", "turtle", "--actor", "svr"], "not as RDF"),
+        (["--format", "gexf", "--actor", "svr", "--mirrors"], "at most one of"),
+        (["--format", "gexf", "--actor", "nobody"], "no actor named 'nobody'"),
+        (["--format", "gexf", "--chains", "svr", "nato", "--kinds", "praise"], "unknown kind"),
+    ]
+    for args, message in cases:
+        done = cli("export", *args, "-o", str(out))
+        assert done.code == 2, (args, done.stderr)
+        assert message in done.stderr and "Traceback" not in done.stderr
+        assert not out.exists()

@@ -76,7 +76,8 @@ async def _read(request: Request) -> Job:
 
 
 async def _answer(request: Request, found: Services) -> Response:
-    job = replace(await _read(request), accept=request.headers.get("accept"))
+    endpoint = str(request.url.replace(query="", fragment=""))
+    job = replace(await _read(request), accept=request.headers.get("accept"), base_iri=endpoint)
     try:
         answer = await run_in_threadpool(found.sparql.run, job, found.settings.query_timeout_s)
     except NotAcceptable as exc:

@@ -71,7 +71,8 @@ def answer(store: ox.Store, job: Job, cap: int) -> tuple[str, bytes]:
 
 def _evaluate(store: ox.Store, job: Job, cap: int) -> Any:
     """A boolean, (variables, rows) or a list of triples; at most `cap` rows."""
-    options: dict[str, Any] = {"prefixes": PREFIXES}
+    # The protocol resolves a relative IRI (`<s>`) against the request's IRI.
+    options: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
     if job.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     else:

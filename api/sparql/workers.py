@@ -34,6 +34,7 @@ class Job:
     named_graphs: list[str] = field(default_factory=list)
     accept: str | None = None
     format: str | None = None
+    base_iri: str | None = None  # relative IRIs in the query resolve against it
 
 
 @dataclass(frozen=True)
