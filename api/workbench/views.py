@@ -59,7 +59,7 @@ def home(found: Services) -> Home:
         return [(present.actor_ref(iri), n) for iri, n in rows]
 
     return Home(
-        store_stats(found.store),
+        store_stats(found.store, quads=False),
         ranked("target"),
         ranked("claimant"),
         catalog.latest_documents(found.store, TOP),

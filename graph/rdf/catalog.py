@@ -406,12 +406,27 @@ def mentions(store: RDFStore, doc_id: str) -> list[Mention]:
 
 
 def latest_documents(store: RDFStore, limit: int) -> list[Document]:
-    """The most recently published documents (undated ones last), for a corpus overview."""
-    rows = store.solutions(
-        f"{_DOCUMENT} ORDER BY (!BOUND(?published)) DESC(STR(?published)) ?id "
-        f"LIMIT {int(limit)}".replace("$GRAPH", "?g")
+    """The most recently published documents (then undated ones by id), for an overview.
+
+    The newest are picked by date alone, then read one by one: ordering the full document
+    query (with its OPTIONALs) took half a second at 10,000 documents."""
+    dated = store.solutions(
+        f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{DCTERMS.issued}> ?published }} }} "
+        f"ORDER BY DESC(STR(?published)) ?g LIMIT {int(limit)}"
     )
-    return [_document(r) for r in rows]
+    graphs = [row["g"].value for row in dated]
+    if len(graphs) < limit:
+        undated = store.solutions(
+            f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{AG.Document}> ; <{DCTERMS.identifier}> ?id "
+            f"FILTER NOT EXISTS {{ ?g <{DCTERMS.issued}> ?published }} }} }} "
+            f"ORDER BY ?id LIMIT {int(limit - len(graphs))}"
+        )
+        graphs += [row["g"].value for row in undated]
+    found = []
+    for graph in graphs:
+        rows = store.solutions(_DOCUMENT.replace("$GRAPH", iri_text(graph)))
+        found += [_document(rows[0])] if rows else []
+    return found
 
 
 @dataclass(frozen=True)

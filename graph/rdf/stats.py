@@ -9,10 +9,6 @@ from rdflib import URIRef
 from graph.rdf.store import RDFStore
 from ontology import AG, StatementKind
 
-_COUNT_BY_CLASS = """
-SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH ?g { ?x a ?class } } GROUP BY ?class
-"""
-
 
 @dataclass(frozen=True)
 class StoreStats:
@@ -27,16 +23,28 @@ class StoreStats:
         return asdict(self)
 
 
-def store_stats(store: RDFStore) -> StoreStats:
-    counts: dict[URIRef, int] = {cls: int(n) for cls, n in store.rows(store.query(_COUNT_BY_CLASS))}
+def store_stats(store: RDFStore, quads: bool = True) -> StoreStats:
+    """What the store holds; `quads=False` leaves the quad count out (0), which takes Oxigraph
+    a walk over every quad (0.7 s at 10,000 documents) where the rest takes milliseconds."""
+    kinds = {kind.value: _count(store, kind.iri) for kind in StatementKind}
     return StoreStats(
-        documents=counts.get(AG.Document, 0),
-        quads=store.quad_count(),
-        actors=counts.get(AG.Actor, 0),
-        alleged_acts=counts.get(AG.AllegedAct, 0),
-        statements=counts.get(AG.Statement, 0),
-        statements_by_kind={kind.value: counts.get(kind.iri, 0) for kind in StatementKind},
+        documents=_count(store, AG.Document),
+        quads=store.quad_count() if quads else 0,
+        actors=_count(store, AG.Actor, distinct=True),
+        alleged_acts=_count(store, AG.AllegedAct),
+        statements=_count(store, AG.Statement),
+        statements_by_kind=kinds,
     )
+
+
+def _count(store: RDFStore, cls: URIRef, distinct: bool = False) -> int:
+    """Instances of a class. One query per class: a GROUP BY over every class took 1.6 s at
+    10,000 documents, one class's count 7-30 ms. Document-scoped things (documents,
+    statements, acts) are typed once; an actor once in each document naming it, so
+    counted distinct."""
+    what = "DISTINCT ?x" if distinct else "*"
+    rows = store.solutions(f"SELECT (COUNT({what}) AS ?n) WHERE {{ GRAPH ?g {{ ?x a <{cls}> }} }}")
+    return int(rows[0]["n"].value)
 
 
 def top_actors(
