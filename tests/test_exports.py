@@ -210,3 +210,30 @@ def test_an_empty_network_exports_and_an_unknown_format_is_refused(store: RDFSto
     assert nx.read_gexf(io.BytesIO(export_subgraph(empty, "gexf")), version="1.3").order() == 0
     with pytest.raises(UsageError, match="unknown export format 'pajek'"):
         export_subgraph(empty, "pajek")
+
+
+def test_text_xml_cannot_hold_is_replaced_not_fatal() -> None:
+    from viz.model import Evidence, Source, VizEdge, VizNode, assemble
+
+    said = Evidence(
+        "https://example.org/statement/d/s1",
+        "<act> & more",
+        "a quote with a form feed\x0c and a bell\x07",
+        "2022-03-15T10:00:00+01:00",
+        "hedged",
+        Source("https://example.org/document/d", "Title\x0b"),
+    )
+    nodes = [
+        VizNode("https://example.org/a", "A\x01", "State"),
+        VizNode("https://example.org/b", "B", "NGO"),
+    ]
+    edges = [VizEdge(nodes[0].iri, nodes[1].iri, "ACCUSED", (said,))]
+    subgraph = assemble(nodes, edges, "hostile")
+    read = nx.read_gexf(io.BytesIO(export_subgraph(subgraph, "gexf")), version="1.3")
+    (quote,) = [d["quote"] for _, _, d in read.edges(data=True)]
+    assert quote == "a quote with a form feed\ufffd and a bell\ufffd"
+    again = nx.read_graphml(io.BytesIO(export_subgraph(subgraph, "graphml")))
+    assert {d["act"] for _, _, d in again.edges(data=True)} == {"<act> & more"}
+    spell = ET.fromstring(export_subgraph(subgraph, "gexf")).find(".//{http://gexf.net/1.3}spell")
+    assert spell is not None and spell.get("start") == "2022-03-15"
+    _validated(export_subgraph(subgraph, "stix"))

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from xml.etree import ElementTree as ET
 
-from viz.exports.links import Link, short_id, statement_links
+from viz.exports.links import Link, short_id, statement_links, xml_safe
 from viz.model import Subgraph, VizNode
 
 NAME = "gexf"
@@ -58,7 +58,7 @@ def write(subgraph: Subgraph) -> bytes:
     )
     meta = ET.SubElement(root, "meta")
     ET.SubElement(meta, "creator").text = "allegraph"
-    ET.SubElement(meta, "description").text = subgraph.title
+    ET.SubElement(meta, "description").text = xml_safe(subgraph.title)
     graph = ET.SubElement(
         root,
         "graph",
@@ -92,7 +92,7 @@ def _values(parent: ET.Element, values: Iterable[tuple[str, str | int | None]]) 
     if given:
         holder = ET.SubElement(parent, "attvalues")
         for name, value in given:
-            ET.SubElement(holder, "attvalue", {"for": name, "value": str(value)})
+            ET.SubElement(holder, "attvalue", {"for": name, "value": xml_safe(str(value))})
 
 
 def _spell(parent: ET.Element, start: str | None) -> None:
@@ -101,7 +101,7 @@ def _spell(parent: ET.Element, start: str | None) -> None:
 
 
 def _node(nodes: ET.Element, node: VizNode, first_said: str | None) -> None:
-    element = ET.SubElement(nodes, "node", id=node.iri, label=node.label)
+    element = ET.SubElement(nodes, "node", id=node.iri, label=xml_safe(node.label))
     _values(element, [("kind", node.kind), ("iri", node.iri), ("documents", len(node.documents))])
     _spell(element, first_said)
 
@@ -115,7 +115,7 @@ def _edge(edges: ET.Element, link: Link) -> None:
         source=link.source,
         target=link.target,
         kind=kind,
-        label=link.label,
+        label=xml_safe(link.label),
         weight="1.0",
     )
     document = link.document

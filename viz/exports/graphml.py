@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from viz.exports.links import Link, statement_links
+from viz.exports.links import Link, statement_links, xml_safe
 from viz.model import Subgraph, VizNode
 
 NAME = "graphml"
@@ -54,7 +54,7 @@ def write(subgraph: Subgraph) -> bytes:
                 {"id": f"{of[0]}_{name}", "for": of, "attr.name": name, "attr.type": kind},
             )
     graph = ET.SubElement(root, "graph", id="allegraph", edgedefault="directed")
-    ET.SubElement(graph, "desc").text = subgraph.title
+    ET.SubElement(graph, "desc").text = xml_safe(subgraph.title)
     ids = {node.iri: f"n{i}" for i, node in enumerate(subgraph.nodes)}
     for node in subgraph.nodes:
         _node(graph, ids[node.iri], node)
@@ -68,7 +68,7 @@ def write(subgraph: Subgraph) -> bytes:
 def _data(parent: ET.Element, of: str, values: list[tuple[str, str | int | float | None]]) -> None:
     for name, value in values:
         if value is not None and value != "":
-            ET.SubElement(parent, "data", key=f"{of}_{name}").text = str(value)
+            ET.SubElement(parent, "data", key=f"{of}_{name}").text = xml_safe(str(value))
 
 
 def _node(graph: ET.Element, node_id: str, node: VizNode) -> None:

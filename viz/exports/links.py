@@ -9,6 +9,7 @@ speaks-for) stays one `Link` without them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from viz.model import Evidence, Source, Subgraph, VizEdge
@@ -81,3 +82,13 @@ def short_id(iri: str) -> str:
     """The last two steps of an IRI's path (`svr-nato-false-flag/s7`): a statement's document
     and its own id, short enough for a label and still unique in practice."""
     return "/".join(iri.rstrip("/").rsplit("/", 2)[-2:])
+
+
+# Characters XML 1.0 cannot hold at all, not even escaped: a quote pasted with a form feed in
+# it would otherwise make the whole GEXF or GraphML file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text with each character XML cannot carry replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
