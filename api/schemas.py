@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from loaders.source import MAX_DEPTH
 
 T = TypeVar("T")
 
@@ -115,12 +117,30 @@ class TimelineEntry(BaseModel):
     quote: str
 
 
+def _members(value: dict[str, Any] | list[Any]) -> list[Any]:
+    return list(value.values()) if isinstance(value, dict) else value
+
+
 class CypherRequest(BaseModel):
     query: str = Field(
         min_length=1,
         examples=["MATCH (a:Actor)-[r:ACCUSED]->(b:Actor) RETURN a.label, b.label LIMIT 5"],
     )
     parameters: dict[str, Any] = Field(default_factory=dict, examples=[{"name": "SVR"}])
+
+    @field_validator("parameters")
+    @classmethod
+    def _not_too_deep(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """Values nested past `MAX_DEPTH` are refused here, before anything recurses into
+        them (writing them out for the database would)."""
+        level: list[dict[str, Any] | list[Any]] = [value]
+        depth = 1
+        while level:
+            level = [v for item in level for v in _members(item) if isinstance(v, dict | list)]
+            depth += bool(level)
+            if depth > MAX_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_DEPTH} levels, the limit")
+        return value
 
 
 class CypherResult(BaseModel):

@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from loaders.errors import InputError, Problem
+from loaders.safe_yaml import load_yaml
 from loaders.source import read_text
 from ontology import ActorKind, Modality, StatementKind
 
@@ -79,12 +78,7 @@ def _lookup(own: Mapping[str, str | None], known: tuple[str, ...], name: str) ->
 
 def load_mapping(path: Path) -> LabelMapping:
     """Read and check a mapping file; every name it maps to must be one of allegraph's."""
-    try:
-        data = yaml.safe_load(read_text(path))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        place = f"line {mark.line + 1}" if mark else ""
-        raise InputError.single(path, f"malformed YAML: {exc}", place) from None
+    data = load_yaml(path, read_text(path))
     if not isinstance(data, Mapping):
         raise InputError.single(path, "expected a mapping with labels, roles, attributes, values")
     problems: list[Problem] = []

@@ -7,14 +7,13 @@ so the rules for actors, acts and statements are written once for all four tools
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from loaders.errors import InputError
-from loaders.source import read_text
+from loaders.source import read_json
 
 NOTE_KEYS = frozenset(
     {
@@ -116,11 +115,7 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     """The optional metadata file beside an export (`NAME.json`): a JSON object, or {}."""
     if not path.is_file():
         return {}
-    try:
-        data = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        place = f"line {exc.lineno}, column {exc.colno}"
-        raise InputError.single(path, f"malformed JSON: {exc.msg}", place) from None
+    data = read_json(path)
     if not isinstance(data, dict):
         raise InputError.single(path, "expected a JSON object of document metadata", "/")
     return data

@@ -20,7 +20,7 @@ from loaders.errors import InputError, Problem
 from loaders.mapping import DEFAULT, LabelMapping
 from loaders.model import AnnotatedDocument
 from loaders.names import slug
-from loaders.source import read_text
+from loaders.source import load_json, read_text, too_deep
 from loaders.spans import Export, Link, Mark, parse_notes
 
 NAME = "doccano"
@@ -33,6 +33,8 @@ def detect(path: Path, head: str) -> bool:
     if path.suffix.lower() not in (*SUFFIXES, ".json"):
         return False
     first = head.lstrip().split("\n", 1)[0]
+    if too_deep(first) is not None:  # not parsed here: a loader reports it, this one if
+        return path.suffix.lower() in SUFFIXES  # the file is a .jsonl, native if a .json
     try:
         line = json.loads(first)
     except json.JSONDecodeError:
@@ -73,10 +75,7 @@ def parse_all(path: Path, mapping: LabelMapping = DEFAULT) -> list[AnnotatedDocu
 def line_export(source: str, raw: str, number: int, stem: str) -> Export | None:
     """One line as an `Export`, or None when it carries no labels."""
     place = f"line {number}"
-    try:
-        line = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError.single(source, f"malformed JSON: {exc.msg}", place) from None
+    line = load_json(source, raw, line=number)
     if not isinstance(line, dict) or not isinstance(line.get("text"), str):
         raise InputError.single(source, "expected an object with a `text` string", place)
     meta: dict[str, Any] = line["meta"] if isinstance(line.get("meta"), dict) else {}

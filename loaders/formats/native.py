@@ -6,7 +6,6 @@ JSON pointer (content).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ import yaml
 
 from loaders.errors import InputError, Problem
 from loaders.model import AnnotatedDocument
-from loaders.source import read_text
+from loaders.safe_yaml import BoundedLoader, compose_yaml, load_yaml
+from loaders.source import load_json, read_text
 from loaders.validation import PlaceOf, validate_document
 
 NAME = "native"
@@ -51,19 +51,15 @@ def _load_json(source: str | Path, text: str) -> Any:
             result[key] = value
         return result
 
-    try:
-        data = json.loads(text, object_pairs_hook=no_duplicates)
-    except json.JSONDecodeError as exc:
-        place = f"line {exc.lineno}, column {exc.colno}"
-        raise InputError.single(source, f"malformed JSON: {exc.msg}", place) from None
+    data = load_json(source, text, object_pairs_hook=no_duplicates)
     if duplicates:
         problems = [Problem("", f"duplicate key {key!r} in a JSON object") for key in duplicates]
         raise InputError(source, problems)
     return data
 
 
-class _StrictYamlLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of keeping the last silently."""
+class _StrictYamlLoader(BoundedLoader):
+    """The bounded safe loader, refusing duplicate keys instead of keeping the last silently."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -78,14 +74,7 @@ class _StrictYamlLoader(yaml.SafeLoader):
 
 
 def _load_yaml(source: str | Path, text: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_StrictYamlLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError.single(source, f"malformed YAML: {exc.problem}", place) from None
-    except yaml.YAMLError as exc:
-        raise InputError.single(source, f"malformed YAML: {exc}") from None
+    return load_yaml(source, text, _StrictYamlLoader)
 
 
 def _yaml_places(text: str) -> PlaceOf:
@@ -103,7 +92,7 @@ def _yaml_places(text: str) -> PlaceOf:
 
     def place_of(pointer: str) -> str:
         if not positions:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = compose_yaml(text)
             if root is not None:
                 walk(root, "")
         probe = pointer
