@@ -30,14 +30,15 @@ SPARQL_WORKERS = 2  # processes answering /sparql; one per core of a small serve
 class Services:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store = RDFStore.in_data_dir(settings.data)
+        allowed = frozenset(settings.sparql_service_allow)
+        self.store = RDFStore.in_data_dir(settings.data, allowed_services=allowed)
         try:
             self.graph: CypherBackend = open_backend(settings.backend, settings.data)
         except Exception:
             self.store.close()
             raise
         self.sparql = SparqlWorkers(
-            self.store.path or settings.data, SPARQL_WORKERS, settings.result_cap
+            self.store.path or settings.data, SPARQL_WORKERS, settings.result_cap, allowed
         )
         self.write_lock = threading.Lock()
         self._cache_lock = threading.Lock()

@@ -30,12 +30,17 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1, description="Largest request body.")
     query_timeout_s: float = Field(10.0, gt=0, description="SPARQL and Cypher time limit.")
     result_cap: int = Field(10_000, ge=1, description="Most rows (or triples) a query returns.")
+    sparql_service_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Endpoint IRIs a SPARQL SERVICE clause may call, comma-separated; "
+        "unset = SERVICE refused (the server makes no request on a client's behalf).",
+    )
 
     @property
     def query_timeout_ms(self) -> int:
         return max(1, int(self.query_timeout_s * 1000))
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "sparql_service_allow", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         """`ALLEGRAPH_CORS_ORIGINS=https://a.org,https://b.org` (NoDecode keeps it a string)."""

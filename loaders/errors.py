@@ -79,7 +79,11 @@ class QueryError(AllegraphError):
     exit_code = 2
 
 
-class QueryTimeout(QueryError):
+class QueryOverLimit(QueryError):
+    """A query stopped for taking more than a query may: time, or the database's memory."""
+
+
+class QueryTimeout(QueryOverLimit):
     """A query that ran past its time limit (and was abandoned)."""
 
 
@@ -89,3 +93,7 @@ class WriteRefused(QueryError):
 
 class ResultTooLarge(QueryError):
     """A query whose result holds more rows than the configured cap."""
+
+
+class ServiceRefused(QueryError):
+    """A SPARQL query whose SERVICE clause would make the server call an endpoint it may not."""

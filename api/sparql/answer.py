@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from api.negotiation import choose
 from api.sparql import results
+from graph.rdf.service import check_services
 from loaders.errors import QueryError, ResultTooLarge
 from ontology.namespace import PREFIXES
 
@@ -48,8 +50,12 @@ SHORT_NAMES = {
 }
 
 
-def answer(store: ox.Store, job: Job, cap: int) -> tuple[str, bytes]:
-    """(media type, body) for the job, or a `QueryError` of the right kind."""
+def answer(
+    store: ox.Store, job: Job, cap: int, allowed_services: Collection[str] = ()
+) -> tuple[str, bytes]:
+    """(media type, body) for the job, or a `QueryError` of the right kind; a SERVICE clause
+    that would call an endpoint not allowed is refused before anything runs."""
+    check_services(job.query, allowed_services, PREFIXES)
     found = _evaluate(store, job, cap)
     is_graph = isinstance(found, list)
     offered = list(GRAPH_TYPES) if is_graph else RESULT_TYPES

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +28,7 @@ from graph.rdf.network import (
     release_operation,
 )
 from graph.rdf.ntriples import Graphs, nquads, term
+from graph.rdf.service import check_services
 from graph.rdf.texts import TEXTS_DIR, GraphTexts, Packed, pack
 from loaders.errors import NotFoundError, QueryError, StoreError
 from ontology import AG, ONTOLOGY_TTL
@@ -49,8 +50,13 @@ _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?
 class RDFStore:
     """A persistent (or, with no path, in-memory) dataset of document graphs."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, allowed_services: Collection[str] | None = frozenset()
+    ) -> None:
+        """`allowed_services`: the endpoints a query's SERVICE may call (None: any, for the
+        owner's own command line; by default none, see `graph.rdf.service`)."""
         self.path = path
+        self.allowed_services = allowed_services
         self.dataset = Dataset(store="Oxigraph", default_union=True)
         if path is not None:
             try:
@@ -101,8 +107,10 @@ class RDFStore:
             raise StoreError(f"could not write the ontology into the RDF store: {exc}") from None
 
     @classmethod
-    def in_data_dir(cls, data_dir: Path) -> RDFStore:
-        return cls(data_dir / RDF_DIR)
+    def in_data_dir(
+        cls, data_dir: Path, allowed_services: Collection[str] | None = frozenset()
+    ) -> RDFStore:
+        return cls(data_dir / RDF_DIR, allowed_services)
 
     def close(self) -> None:
         """Flush and release the store; the directory lock goes with the last reference."""
@@ -239,6 +247,7 @@ class RDFStore:
 
     def query(self, sparql: str) -> Result:
         """Run a SPARQL query over the union of all document graphs."""
+        check_services(sparql, self.allowed_services, PREFIXES)
         try:
             return self.dataset.query(sparql)
         except (SyntaxError, ValueError, RuntimeError, NotImplementedError) as exc:
