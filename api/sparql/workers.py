@@ -12,15 +12,18 @@ row, so only finished bytes cross the process boundary.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from loaders.errors import QueryError, QueryTimeout, ResultTooLarge
+from graph.parent_death import die_with_parent
+from loaders.errors import QueryError, QueryTimeout, ResultTooLarge, ServiceRefused
 
 
 class NotAcceptable(QueryError):
@@ -47,14 +50,21 @@ _ERRORS: dict[str, type[QueryError]] = {
     "QueryError": QueryError,
     "ResultTooLarge": ResultTooLarge,
     "NotAcceptable": NotAcceptable,
+    "ServiceRefused": ServiceRefused,
 }
 
 
 class _Worker:
-    def __init__(self, context: Any, store_path: Path, cap: int) -> None:
+    """One worker process; it dies with the server (`graph.parent_death`)."""
+
+    def __init__(
+        self, context: Any, store_path: Path, cap: int, allowed_services: frozenset[str]
+    ) -> None:
         self.connection, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=_serve, args=(child, str(store_path), cap), daemon=True
+            target=_serve,
+            args=(child, str(store_path), cap, allowed_services, os.getpid()),
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -69,16 +79,24 @@ class _Worker:
 class SparqlWorkers:
     """A small pool of worker processes answering `Job`s within a time limit."""
 
-    def __init__(self, store_path: Path, size: int, cap: int) -> None:
+    def __init__(
+        self, store_path: Path, size: int, cap: int, allowed_services: frozenset[str] = frozenset()
+    ) -> None:
+        """`allowed_services`: the endpoints a SERVICE clause may call (none by default)."""
         self._context = multiprocessing.get_context("spawn")
-        self._path, self._cap = store_path, cap
+        self._path, self._cap, self._allowed = store_path, cap, allowed_services
+        # Workers are started from this one thread, which lives as long as the pool: the
+        # kernel kills a worker when the thread that started it ends (`graph.parent_death`),
+        # and a request's thread may end while its replacement worker is still wanted.
+        self._starter = ThreadPoolExecutor(1, thread_name_prefix="allegraph-sparql-start")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
             self._idle.put(self._start())
         self.generation = 0
 
     def _start(self) -> _Worker:
-        return _Worker(self._context, self._path, self._cap)
+        started = self._starter.submit(_Worker, self._context, self._path, self._cap, self._allowed)
+        return started.result()
 
     def run(self, job: Job, timeout_s: float) -> Answer:
         """The serialised answer, or `QueryTimeout` once `timeout_s` has passed in all."""
@@ -111,12 +129,20 @@ class SparqlWorkers:
             try:
                 self._idle.get_nowait().stop()
             except queue.Empty:
-                return
+                break
+        self._starter.shutdown(wait=False)
 
 
-def _serve(connection: Connection, store_path: str, cap: int) -> None:
-    """A worker's loop: (re)open the store when the generation moves on, answer, repeat."""
-    import pyoxigraph as ox
+def _serve(
+    connection: Connection,
+    store_path: str,
+    cap: int,
+    allowed_services: frozenset[str],
+    parent_pid: int,
+) -> None:
+    """A worker's loop: (re)open the store when the generation moves on, answer, repeat.
+    It ends with the server, even in the middle of a query (an idle one sees its pipe close)."""
+    die_with_parent(parent_pid)
 
     from api.sparql.answer import answer
 
@@ -127,11 +153,30 @@ def _serve(connection: Connection, store_path: str, cap: int) -> None:
         except (EOFError, OSError, KeyboardInterrupt):
             return
         if store is None or wanted != generation:
-            store, generation = ox.Store.read_only(store_path), wanted
+            store, generation = _read_only(store_path), wanted
         try:
-            media_type, body = answer(store, job, cap)
+            media_type, body = answer(store, job, cap, allowed_services)
             connection.send(("ok", media_type, body))
         except QueryError as exc:
             connection.send(("error", type(exc).__name__, str(exc)))
         except Exception as exc:  # never let a worker die on one odd query
             connection.send(("error", "QueryError", f"the query failed: {exc}"))
+
+
+OPEN_ATTEMPTS = 5
+
+
+def _read_only(store_path: str) -> Any:
+    """A read-only view of the store as it is now. Opening it reads the store's list of
+    files, then the files: when the server's writes replace files in between (a bulk load
+    merged away), the open fails, and a moment later succeeds with the newer list."""
+    import pyoxigraph as ox
+
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        try:
+            return ox.Store.read_only(store_path)
+        except (OSError, RuntimeError):
+            if attempt == OPEN_ATTEMPTS:
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")

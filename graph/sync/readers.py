@@ -27,6 +27,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from graph.parent_death import die_with_parent
 from graph.rdf.store import RDFStore
 from graph.rdf.texts import GraphTexts
 from graph.sync.mapping import DocumentRows, SharedProperties, document_rows
@@ -92,7 +93,11 @@ def _read_in_workers(
         workers,
         mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
         initializer=_open_store,
-        initargs=(str(path), None if texts.directory is None else str(texts.directory)),
+        initargs=(
+            str(path),
+            None if texts.directory is None else str(texts.directory),
+            os.getpid(),
+        ),
     )
     try:
         pending: deque[Future[Prepared]] = deque()
@@ -114,9 +119,12 @@ def _read_in_workers(
 _worker: tuple[ox.Store, GraphTexts, SharedProperties] | None = None
 
 
-def _open_store(path: str, texts: str | None) -> None:
-    """In each worker: the store, read-only beside the sync's own handle."""
+def _open_store(path: str, texts: str | None, parent_pid: int) -> None:
+    """In each worker: the store, read-only beside the sync's own handle. The worker dies
+    with the sync's process (a `kill -9` of the sync leaves none behind); the pool's
+    processes are spawned by the thread that runs the sync, which outlives them."""
     global _worker
+    die_with_parent(parent_pid)
     gc.disable()  # as in the sync: the rows hold no cycles, collections only walk them
     try:
         store = ox.Store.read_only(path)
