@@ -23,7 +23,7 @@ from loaders.errors import (
     BackendError,
     InputError,
     NotFoundError,
-    QueryTimeout,
+    QueryOverLimit,
     ResultTooLarge,
     StoreError,
     WriteRefused,
@@ -36,7 +36,7 @@ log = logging.getLogger("allegraph.api")
 STATUS: list[tuple[type[AllegraphError], int]] = [
     (NotFoundError, 404),
     (WriteRefused, 403),
-    (QueryTimeout, 503),
+    (QueryOverLimit, 503),
     (ResultTooLarge, 422),
     (InputError, 422),
     (StoreError, 503),

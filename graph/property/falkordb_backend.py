@@ -1,12 +1,16 @@
 """FalkorDB over its own protocol (the `falkordb` client), embedded or at a URL.
 
 Not over Bolt: FalkorDB's Bolt support is experimental and crashed the server on an
-`UNWIND` of 200 rows. Reads use GRAPH.RO_QUERY, so the database refuses any write.
+`UNWIND` of 200 rows. Reads use GRAPH.RO_QUERY, so the database refuses any write, with the
+database's own TIMEOUT; and since FalkorDB checks that timeout only between records (one step
+that builds `range(1, 100000000)` or a cartesian product runs on past it), a read with a time
+limit also waits for its answer no longer than the limit (and a grace) on its connection.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,8 @@ from falkordb import FalkorDB  # type: ignore[import-untyped]
 from falkordb.edge import Edge  # type: ignore[import-untyped]
 from falkordb.node import Node  # type: ignore[import-untyped]
 from falkordb.path import Path as FalkorPath  # type: ignore[import-untyped]
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph.property import cypher
 from graph.property.backend import Row
@@ -30,11 +36,12 @@ from graph.property.falkordb_server import (
     kill_server,
     release_server,
 )
-from loaders.errors import BackendError, QueryError, QueryTimeout, WriteRefused
+from loaders.errors import BackendError, QueryError, QueryOverLimit, QueryTimeout, WriteRefused
 
 GRAPH_NAME = "allegraph"
 INDEX_POLL_SECONDS = 0.02
 INDEX_WAIT_SECONDS = 600
+READ_GRACE_SECONDS = 0.5  # past the limit: time for the database's own timeout to answer
 
 
 class FalkorDBBackend:
@@ -48,7 +55,9 @@ class FalkorDBBackend:
         graph: str = GRAPH_NAME,
         password: str | None = None,
     ) -> None:
-        self.address, self.data_dir = address, data_dir
+        self.address, self.data_dir, self._password = address, data_dir, password
+        self._limited: dict[int, Any] = {}  # time limit (ms) -> graph handle bounded by it
+        self._limited_lock = threading.Lock()
         try:
             self._db = FalkorDB(host=address.host, port=address.port, password=password)
             self._graph = self._db.select_graph(graph)
@@ -78,7 +87,25 @@ class FalkorDBBackend:
     def read(
         self, query: str, parameters: dict[str, Any] | None = None, timeout_ms: int | None = None
     ) -> list[Row]:
-        return self._run(self._graph.ro_query, query, parameters, timeout_ms)
+        graph = self._graph if timeout_ms is None else self._limited_graph(timeout_ms)
+        return self._run(graph.ro_query, query, parameters, timeout_ms)
+
+    def _limited_graph(self, timeout_ms: int) -> Any:
+        """A handle on the graph whose connections stop waiting for an answer `timeout_ms`
+        (and a grace) after a read is sent, and then close: the client answers at the limit
+        even when the database runs on. Never retried: a read past its limit is not resent."""
+        with self._limited_lock:
+            graph = self._limited.get(timeout_ms)
+            if graph is None:
+                client = FalkorDB(
+                    host=self.address.host,
+                    port=self.address.port,
+                    password=self._password,
+                    socket_timeout=timeout_ms / 1000 + READ_GRACE_SECONDS,
+                    retry=Retry(NoBackoff(), 0),
+                )
+                graph = self._limited[timeout_ms] = client.select_graph(self._graph.name)
+            return graph
 
     def write(self, query: str, parameters: dict[str, Any] | None = None) -> list[Row]:
         return self._run(self._graph.query, query, parameters, None)
@@ -90,6 +117,10 @@ class FalkorDBBackend:
             result = method(_parameter_header(parameters) + query, None, timeout=timeout_ms)
         except redis.ResponseError as exc:
             raise _query_error(exc, timeout_ms) from None
+        except redis.TimeoutError:
+            if timeout_ms is None:
+                raise self._unreachable(redis.TimeoutError("no answer")) from None
+            raise QueryTimeout(f"the Cypher query ran longer than {timeout_ms} ms") from None
         except redis.RedisError as exc:
             raise self._unreachable(exc) from None
         names = [column[1] for column in result.header]
@@ -164,6 +195,11 @@ class FalkorDBBackend:
         if self._closed:
             return
         self._closed = True
+        with self._limited_lock:
+            for graph in self._limited.values():
+                graph.client.connection.close()
+                graph.client.connection.connection_pool.disconnect()
+            self._limited.clear()
         self._db.connection.close()
         self._db.connection.connection_pool.disconnect()  # or its sockets outlive close()
         if self.data_dir is not None:
@@ -177,6 +213,10 @@ def _query_error(exc: redis.ResponseError, timeout_ms: int | None) -> QueryError
         return WriteRefused("the query writes, and only read-only Cypher is allowed here")
     if "timed out" in message.lower():
         return QueryTimeout(f"the Cypher query ran longer than {timeout_ms} ms and was stopped")
+    if "mem consumption exceeded capacity" in message:
+        return QueryOverLimit(
+            "the Cypher query needed more memory than a query may take (1 GiB); narrow it"
+        )
     return QueryError(f"Cypher query failed: {message}")
 
 

@@ -32,6 +32,7 @@ SERVER_DIR = "falkordb"
 _STATE = "server.json"
 _START_TIMEOUT = 120.0  # loading a large snapshot takes a while
 _PROBE_TIMEOUT = 10.0
+QUERY_MEMORY_BYTES = 1024**3
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,10 @@ def _start(directory: Path, port: int) -> ServerAddress:
         str(directory),
         "--loadmodule",
         str(module),
+        # The most memory one query may take: FalkorDB checks its time limit only between
+        # records, so without this one step (`range(1, 1000000000)`) could take all memory.
+        "QUERY_MEM_CAPACITY",
+        str(QUERY_MEMORY_BYTES),
         # Snapshots, not an append-only file: replaying the file re-ran every sync statement
         # at start (minutes for a large graph). Writes since the last snapshot can be lost
         # in a crash; the next sync redoes them, as it finds those documents' hashes missing.
