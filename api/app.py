@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, opened: Services | None = None)
         lifespan=lifespan,
         docs_url=None,  # FastAPI's pages load from a CDN; api.docs_pages serves them offline
         redoc_url=None,
+        openapi_url=None,  # api.docs_pages serves it, behind the read key when reads are closed
     )
     problems.install(app, pages=workbench.error_page)
     docs_pages.install(app)
