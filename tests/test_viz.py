@@ -296,3 +296,19 @@ def test_a_capped_neighbourhood_keeps_the_actor_and_the_most_linked(seed_store: 
     assert capped.edge_keys == {k for k in whole.edge_keys if {k[0], k[2]} <= capped.node_iris}
     assert "most linked" in capped.title and len(whole.nodes) > 4
     assert neighbourhood_subgraph(seed_store, svr, 2, most=99).node_iris == whole.node_iris
+
+
+def test_mirrors_come_a_page_of_pairs_at_a_time(tmp_path: Path, store: RDFStore, graph_db) -> None:  # type: ignore[no-untyped-def]
+    write_corpus(60, tmp_path / "corpus", seed=9)
+    ingest_paths(store, list(discover([tmp_path / "corpus"])), shacl=False)
+    sync_documents(store, graph_db)
+    found = queries.mirrors_cypher(graph_db, True, True)
+    pairs = list(dict.fromkeys((m.a, m.b) for m in found))
+    assert len(pairs) >= 3
+    whole = mirrors_subgraph(store, graph_db)
+    pages = [mirrors_subgraph(store, graph_db, offset=k, limit=2) for k in (0, 2)]
+    for page, shown in zip(pages, (pairs[:2], pairs[2:4]), strict=True):
+        assert {a for pair in shown for a in pair} <= page.node_iris <= whole.node_iris
+        assert f"of {len(pairs)}" in page.title
+    assert pages[0].edge_keys | pages[1].edge_keys <= whole.edge_keys
+    assert len(pages[0].nodes) < len(whole.nodes)

@@ -136,7 +136,10 @@ def test_mirrors_show_the_evidence_on_both_sides(seed_api: str) -> None:
     html = page(seed_api, "/ui/mirrors").text
     pairs = api(seed_api, "/mirrors")
     shown = text_of(html)
-    assert f"{len(pairs)} mirror pair" in shown
+    distinct = {(m["a"]["id"], m["b"]["id"]) for m in pairs}
+    assert f"{len(distinct)} mirror pair" in shown
+    for m in pairs:  # each pair once, with every act type it mirrors
+        assert m["act_type"] in shown
     assert "Russia accuses NATO" in shown and "NATO accuses Russia" in shown
     stoltenberg = api(seed_api, "/actors/jens-stoltenberg/statements", role="claimant")["items"]
     accusing = [s["quote"] for s in stoltenberg if s["kind"] == "accusation"]

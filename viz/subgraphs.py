@@ -151,13 +151,30 @@ def mirrors_subgraph(
     backend: CypherBackend | None = None,
     same_act_type: bool = True,
     roll_up: bool = True,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Subgraph:
     """Actors that accuse each other: the accusations both ways and, when rolled up, the
-    part-of / speaks-for links that make them one side (the SVR for Russia)."""
+    part-of / speaks-for links that make them one side (the SVR for Russia). `offset` and
+    `limit` take a page of the pairs (in the order of their IRIs): a large corpus has
+    thousands."""
     if backend is None:
         found = queries.mirrors_sparql(store, same_act_type, roll_up)
     else:
         found = queries.mirrors_cypher(backend, same_act_type, roll_up)
+    pairs = list(dict.fromkeys((m.a, m.b) for m in found))
+    shown = pairs[offset : None if limit is None else offset + limit]
+    title = f"Mirror accusations ({len(pairs)})"
+    if len(shown) < len(pairs):
+        title = f"Mirror accusations {offset + 1}–{offset + len(shown)} of {len(pairs)}"
+    wanted = set(shown)
+    return mirror_pairs_subgraph(store, [m for m in found if (m.a, m.b) in wanted], roll_up, title)
+
+
+def mirror_pairs_subgraph(
+    store: RDFStore, found: list[queries.Mirror], roll_up: bool, title: str
+) -> Subgraph:
+    """The picture of the given mirror pairs, with the accusations that make each side."""
     sides = {(m.a, m.b, m.act_type) for m in found} | {(m.b, m.a, m.act_type) for m in found}
     accusations = _accusations_between(store, sides, roll_up)
     actors = {a for m in found for a in (m.a, m.b)} | {a for pair in accusations for a in pair}
@@ -165,8 +182,7 @@ def mirrors_subgraph(
     if roll_up:
         up = [str(AG.partOf), str(AG.speaksFor)]
         keys += _links_among(store, actors, up)
-    pairs = len({(m.a, m.b) for m in found})
-    return _subgraph(store, actors, with_evidence(store, keys), f"Mirror accusations ({pairs})")
+    return _subgraph(store, actors, with_evidence(store, keys), title)
 
 
 def _accusations_between(

@@ -120,14 +120,21 @@ async def chains_picture(
 async def mirrors_picture(
     same_act_type: SameActType = True,
     roll_up: RollUp = True,
+    offset: Annotated[int, Query(ge=0, description="Pairs to skip.", examples=[0])] = 0,
+    limit: Annotated[
+        int | None, Query(ge=1, le=1000, description="Most pairs to draw.", examples=[20])
+    ] = None,
     fragment: Fragment = False,
     title: Title = None,
     found: Services = Depends(services),
 ) -> HTMLResponse:
-    """Actors who accuse each other, with the accusations both ways."""
+    """Actors who accuse each other, with the accusations both ways (a page of the pairs,
+    with `offset` and `limit`)."""
     return await _picture(
         found,
-        lambda: viz.mirrors_subgraph(found.store, found.graph, same_act_type, roll_up),
+        lambda: viz.mirrors_subgraph(
+            found.store, found.graph, same_act_type, roll_up, offset, limit
+        ),
         title,
         fragment,
     )

@@ -28,6 +28,7 @@ from ontology import ActorKind, StatementKind
 router = APIRouter(include_in_schema=False, dependencies=[Depends(may_read)])
 
 PAGE = 25  # statements per page on an actor's page
+PAIRS = 20  # mirror pairs per page
 Depth = Annotated[int, Query(ge=0, le=3, description="Links away from the actor.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 OptionalFrom = Annotated[str | None, Query(alias="from")]
@@ -150,11 +151,16 @@ async def mirrors(
     request: Request,
     same_act_type: SameActType = True,
     roll_up: RollUp = True,
+    offset: Offset = 0,
     found: Services = Depends(services),
 ) -> HTMLResponse:
     def gather() -> dict[str, Any]:
+        pairs, total = views.mirrors(found, same_act_type, roll_up, offset, PAIRS)
         return {
-            "pairs": views.mirrors(found, same_act_type, roll_up),
+            "pairs": pairs,
+            "total": total,
+            "offset": offset,
+            "limit": PAIRS,
             "same_act_type": same_act_type,
             "roll_up": roll_up,
         }

@@ -21,9 +21,10 @@ from graph.rdf import catalog
 from graph.rdf.stats import StoreStats, store_stats, top_actors
 from loaders.errors import NotFoundError
 from ontology import StatementKind
-from viz import Evidence, Subgraph, VizEdge, mirrors_subgraph
+from viz import Evidence, Subgraph, VizEdge
 from viz.details import with_evidence
 from viz.model import SHORTCUT_RELATIONS
+from viz.subgraphs import mirror_pairs_subgraph
 
 TOP = 8  # actors in each of the home page's "most" lists
 TWIN_ROWS = 500  # links listed under a picture; the rest are counted
@@ -209,16 +210,25 @@ def chains(
 class MirrorPair:
     a: schemas.ActorRef
     b: schemas.ActorRef
-    act_type: str | None
+    act_types: list[str]
     a_to_b: list[Proof] = field(default_factory=list)
     b_to_a: list[Proof] = field(default_factory=list)
 
 
-def mirrors(found: Services, same_act_type: bool, roll_up: bool) -> list[MirrorPair]:
-    """Mirror pairs, each with the accusations that make each side (from the members of
-    one side to the members of the other, when rolled up)."""
-    pairs = queries.mirrors_cypher(found.graph, same_act_type, roll_up)
-    subgraph = mirrors_subgraph(found.store, found.graph, same_act_type, roll_up)
+def mirrors(
+    found: Services, same_act_type: bool, roll_up: bool, offset: int, limit: int
+) -> tuple[list[MirrorPair], int]:
+    """One page of the mirror pairs (and how many there are), each with the accusations
+    that make each side: from the members of one side to those of the other, when rolled
+    up. Only the page's evidence is gathered: a large corpus has thousands of pairs."""
+    found_mirrors = queries.mirrors_cypher(found.graph, same_act_type, roll_up)
+    types: dict[tuple[str, str], list[str]] = {}
+    for m in found_mirrors:
+        types.setdefault((m.a, m.b), []).extend([m.act_type] if m.act_type else [])
+    page = list(types)[offset : offset + limit]
+    wanted = set(page)
+    shown = [m for m in found_mirrors if (m.a, m.b) in wanted]
+    subgraph = mirror_pairs_subgraph(found.store, shown, roll_up, "Mirror accusations")
     members = _sides(subgraph) if roll_up else {}
     accused = [e for e in subgraph.edges if e.relation == "ACCUSED"]
     present = Presenter(found.actors())
@@ -226,19 +236,20 @@ def mirrors(found: Services, same_act_type: bool, roll_up: bool) -> list[MirrorP
     def between(x: str, y: str) -> list[Proof]:
         xs, ys = members.get(x, {x}), members.get(y, {y})
         return _proofs(
-            [ev for e in accused if e.source in xs and e.target in ys for ev in e.evidence]
+            [v for e in accused if e.source in xs and e.target in ys for v in e.evidence]
         )
 
-    return [
+    pairs = [
         MirrorPair(
-            present.actor_ref(m.a),
-            present.actor_ref(m.b),
-            present.act_type(m.act_type) if m.act_type else None,
-            between(m.a, m.b),
-            between(m.b, m.a),
+            present.actor_ref(a),
+            present.actor_ref(b),
+            [present.act_type(t) for t in types[(a, b)]],
+            between(a, b),
+            between(b, a),
         )
-        for m in pairs
+        for a, b in page
     ]
+    return pairs, len(types)
 
 
 def _sides(subgraph: Subgraph) -> dict[str, set[str]]:
