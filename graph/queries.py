@@ -337,6 +337,15 @@ def timeline_cypher(backend: CypherBackend, actor: str) -> list[TimelineEntry]:
     return _by_date(entries)
 
 
+def top_actors_cypher(
+    backend: CypherBackend, role: str, kind: StatementKind, limit: int
+) -> list[tuple[str, int]]:
+    """The actors that made (`role="claimant"`) or received (`role="target"`) the most
+    statements of one kind: (actor IRI, count), most first (as `graph.rdf.stats.top_actors`)."""
+    rows = backend.read(cypher.top_actors(kind, role.upper()), {"limit": int(limit)})
+    return [(row["actor"], row["statements"]) for row in rows]
+
+
 @dataclass(frozen=True)
 class Month:
     month: str  # YYYY-MM, or "" for undated statements

@@ -23,6 +23,7 @@ from graph.sync.run import sync_documents
 from graph.sync.verify import differences
 from loaders import discover
 from loaders.synthetic import write_corpus
+from ontology import StatementKind
 from tests.conftest import ROOT, SEED_YAML
 
 LINTER = ROOT / "tests" / "neo4j_lint"
@@ -105,6 +106,8 @@ def test_every_statement_allegraph_emits_is_valid_neo4j_cypher(
         q.neighbourhood_cypher(recording, actors[0], depth)  # type: ignore[arg-type]
     q.timeline_cypher(recording, actors[0])  # type: ignore[arg-type]
     q.timeline_months_cypher(recording, actors[0])  # type: ignore[arg-type]
+    for role in ("claimant", "target"):
+        q.top_actors_cypher(recording, role, StatementKind.accusation, 8)  # type: ignore[arg-type]
     statements = sorted(recording.statements | set(cypher.NEO4J.schema))
     assert len(statements) > 40
     failures = [

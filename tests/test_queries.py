@@ -10,11 +10,14 @@ import pytest
 from graph import queries as q
 from graph.rdf.actors import resolve_actor
 from graph.rdf.ingest import ingest_paths
+from graph.rdf.stats import top_actors
 from graph.rdf.store import RDFStore
 from graph.sync.run import sync_documents
 from loaders import discover
 from loaders.errors import UsageError
 from loaders.synthetic import write_corpus
+from ontology import StatementKind
+from tests.conftest import SEED_YAML
 
 ACTOR = "https://w3id.org/allegraph/id/actor/"
 
@@ -198,3 +201,13 @@ def test_timeline_months_count_what_the_timeline_lists(seed_store: RDFStore, gra
             assert months[month].made == sum(e.claimant == actor for e in listed)
             assert months[month].received == sum(actor in e.targets for e in listed)
         assert set(months) == {(e.date or "")[:7] for e in entries}
+
+
+def test_top_actors_agree_in_sparql_and_cypher(tmp_path: Path, store: RDFStore, graph_db) -> None:  # type: ignore[no-untyped-def]
+    write_corpus(40, tmp_path / "corpus", seed=5)
+    ingest_paths(store, [SEED_YAML, *discover([tmp_path / "corpus"])], shacl=False)
+    sync_documents(store, graph_db)
+    for kind in (StatementKind.accusation, StatementKind.denial):
+        for role in ("claimant", "target"):
+            ranked = top_actors(store, role, kind, 5)
+            assert ranked and ranked == q.top_actors_cypher(graph_db, role, kind, 5)

@@ -18,7 +18,7 @@ from api.services import Services
 from api.workbench.reader import Mark, marked_text
 from graph import queries
 from graph.rdf import catalog
-from graph.rdf.stats import StoreStats, store_stats, top_actors
+from graph.rdf.stats import StoreStats, store_stats
 from loaders.errors import NotFoundError
 from ontology import StatementKind
 from viz import Evidence, Subgraph, VizEdge
@@ -56,7 +56,7 @@ def home(found: Services) -> Home:
     present = Presenter(found.actors())
 
     def ranked(role: str) -> list[tuple[schemas.ActorRef, int]]:
-        rows = top_actors(found.store, role, StatementKind.accusation, TOP)
+        rows = queries.top_actors_cypher(found.graph, role, StatementKind.accusation, TOP)
         return [(present.actor_ref(iri), n) for iri, n in rows]
 
     return Home(
