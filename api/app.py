@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
-from api import docs_pages, problems, workbench
+from api import docs_pages, health, metrics, problems, request_log, workbench
 from api.fast_path import CachedActorPages
 from api.limits import BodyLimit
 from api.routes import (
@@ -108,4 +108,7 @@ def create_app(settings: Settings | None = None, opened: Services | None = None)
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Accept", "Content-Type", "X-API-Key"],
         )
+    app.include_router(health.router)
+    metrics.install(app)  # outermost: every answer is counted and logged, cached ones too
+    request_log.install(app)
     return app

@@ -8,6 +8,7 @@ the store, sync the graph and drop the caches, so a reader never gets a stale ac
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -45,11 +46,13 @@ class Services:
         self._actors: dict[str, catalog.Actor] | None = None
         self._rendered: dict[tuple[str, ...], bytes] = {}
         self._version = 0  # bumped by every write, so a slow read cannot cache stale data
+        self.synced_at: float | None = None  # when the last sync ended (Unix time)
         self._workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="allegraph-query")
 
     def sync(self) -> SyncReport:
         """Bring the graph database in line with the store (only what changed)."""
         report = sync_documents(self.store, self.graph)
+        self.synced_at = time.time()
         self.changed()
         return report
 

@@ -194,6 +194,15 @@ def _relabelled(backend: CypherBackend, nodes: list[NodeRow]) -> set[str]:
     return {n.iri for n in nodes if held.get(n.iri) != set(n.labels)}
 
 
+def unsynced_documents(store: RDFStore, backend: CypherBackend) -> int:
+    """How many documents the next sync would write or withdraw: the store's whose current
+    version the graph does not hold, and the graph's that the store no longer has."""
+    wanted = _rdf_documents(store)
+    synced = {r["iri"]: r["hash"] for r in backend.read(cypher.SYNCED_DOCUMENTS)}
+    changed = sum(1 for document, current in wanted.items() if synced.get(document) != current)
+    return changed + len(synced.keys() - wanted.keys())
+
+
 def _rdf_documents(store: RDFStore) -> dict[str, str]:
     """Each document's graph hash, which only the document node of its own graph carries
     (read straight from Oxigraph: 100,000 rows through rdflib took about 10 s)."""
