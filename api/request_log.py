@@ -2,9 +2,11 @@
 
 The id is the client's own `X-Request-ID` when it sends a plausible one (so a proxy's id runs
 through), else a new one; the answer sends it back in `X-Request-ID`, and it is kept in the
-request's state (`request.state.request_id`) for whatever logs on the request's behalf. Lines
-go to the `allegraph.requests` logger, written to standard error as JSON unless the
-embedding program has given that logger a handler of its own.
+request's state (`request.state.request_id`) and in a context variable, so that every line
+logged while the request is answered (a document ingested, on a worker thread) carries it.
+Every `allegraph.*` logger (`allegraph.requests` here, `allegraph.ingest`, `allegraph.api`'s
+errors) is written to standard error as JSON lines, unless the embedding program has given
+the `allegraph` logger a handler of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import logging
 import re
 import sys
 import time
+import traceback
 import uuid
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +31,7 @@ from api.metrics import route_of
 HEADER = "X-Request-ID"
 _PLAUSIBLE = re.compile(r"[A-Za-z0-9._:-]{1,128}")  # nothing that could forge a log line
 log = logging.getLogger("allegraph.requests")
+current_request: ContextVar[str | None] = ContextVar("allegraph_request_id", default=None)
 
 
 class JsonLines(logging.Formatter):
@@ -36,7 +41,12 @@ class JsonLines(logging.Formatter):
         when = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
         line: dict[str, Any] = {"time": when, "level": record.levelname.lower()}
         line["message"] = record.getMessage()
+        request = current_request.get()
+        if request is not None:
+            line["request_id"] = request
         line.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            line["traceback"] = "".join(traceback.format_exception(*record.exc_info))
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
@@ -58,6 +68,7 @@ class RequestLog:
             return
         ident = request_id(scope)
         scope.setdefault("state", {})["request_id"] = ident
+        marker = current_request.set(ident)
         started, status = time.perf_counter(), 500
 
         async def marked(message: Message) -> None:
@@ -81,14 +92,16 @@ class RequestLog:
                 "client": (scope.get("client") or ("", 0))[0],
             }
             log.info("request", extra={"fields": fields})
+            current_request.reset(marker)
 
 
 def install(app: FastAPI) -> None:
     """Log every request (add it last, so it sees the answers of every other layer)."""
-    if not log.handlers:
+    every = logging.getLogger("allegraph")
+    if not every.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonLines())
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
+        every.addHandler(handler)
+        every.setLevel(logging.INFO)
+        every.propagate = False
     app.add_middleware(RequestLog)

@@ -268,6 +268,16 @@ def test_sparql_service_is_refused_and_nothing_is_called(
     assert listener.paths == []
 
 
+def test_queries_that_only_mention_the_word_still_run(api: str) -> None:
+    query = (
+        'SELECT ?a WHERE { ?a a ag:IntelligenceService ; rdfs:label ?l FILTER(?l != "service") '
+        "OPTIONAL { ?a <http://example.org/service> ?x } }"
+    )
+    response = httpx.get(api + "/sparql", params={"query": query}, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"]["bindings"]
+
+
 def test_an_escaped_service_keyword_calls_nothing(api: str, listener: Listener) -> None:
     listener.paths.clear()
     query = _service("SELECT * WHERE { \\u0053ERVICE <{url}/forbidden> { ?s ?p ?o } }", listener)

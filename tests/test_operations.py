@@ -128,7 +128,7 @@ def _free_port() -> int:
         return port
 
 
-def test_one_json_line_per_request_with_its_id(tmp_path: Path) -> None:
+def test_one_json_line_per_request_and_per_ingested_document(tmp_path: Path) -> None:
     data, port = _seeded(tmp_path), _free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as stderr:
@@ -137,6 +137,7 @@ def test_one_json_line_per_request_with_its_id(tmp_path: Path) -> None:
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             cwd=ROOT,
+            env={**os.environ, "ALLEGRAPH_API_KEY": API_KEY},
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -150,6 +151,13 @@ def test_one_json_line_per_request_with_its_id(tmp_path: Path) -> None:
         given = httpx.get(url + "/actors/svr", headers={"X-Request-ID": "probe-42"})
         made = httpx.get(url + "/statements", params={"kind": "nonsense"})
         forged = httpx.get(url + "/actors", headers={"X-Request-ID": 'x" injected'})
+        seed = SEED_YAML.read_bytes().replace(b"id: svr-nato-false-flag", b"id: logged", 1)
+        uploaded = httpx.post(
+            url + "/documents",
+            files={"file": ("logged.yaml", seed, "application/yaml")},
+            headers={**KEY, "X-Request-ID": "upload-7"},
+            timeout=120,
+        )
     finally:
         serve.send_signal(signal.SIGTERM)
         serve.wait(timeout=60)
@@ -165,3 +173,8 @@ def test_one_json_line_per_request_with_its_id(tmp_path: Path) -> None:
     second = by_id[made.headers["X-Request-ID"]]
     assert second["route"] == "/statements" and second["status"] == 422
     assert forged.headers["X-Request-ID"] in by_id
+    assert uploaded.status_code == 201 and by_id["upload-7"]["status"] == 201
+    [ingested] = [line for line in lines if line.get("message") == "ingested"]
+    assert ingested["request_id"] == "upload-7" and ingested["document"] == "logged"
+    assert ingested["source"].endswith("logged.yaml") and ingested["triples"] > 100
+    assert ingested["replaced"] is False

@@ -3,11 +3,13 @@
 Memory stays flat however many files there are: at most `LOADS_AT_ONCE` + 1 batches of
 `batch_size` documents are held at once, those being written to the store (Oxigraph's loader
 runs without Python's lock, on threads of its own) and the next, being read and mapped. A
-bad file is reported and skipped; it never reaches the store.
+bad file is reported and skipped; it never reaches the store. Each document written is logged
+on `allegraph.ingest` (the server writes those lines as JSON, with the request's id).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from loaders.mapping import DEFAULT, LabelMapping
 from loaders.model import AnnotatedDocument
 
 DEFAULT_BATCH = 200
+log = logging.getLogger("allegraph.ingest")
 LOADS_AT_ONCE = 2
 """Batches of new documents bulk-loaded at the same time. One call of Oxigraph's loader
 parses its batch, then sorts and writes it: two at once keep both going (10,000 documents'
@@ -75,6 +78,7 @@ class Ingestor:
         self._actors: ActorIndex | None = None
         self._writer = BackgroundWriter("allegraph-ingest", at_once=LOADS_AT_ONCE)
         self._queued = IngestReport()  # what the writer threads were given, in input order
+        self._logged: list[dict[str, object]] = []  # a log line for each, once all are written
 
     def __enter__(self) -> Ingestor:
         return self
@@ -86,6 +90,8 @@ class Ingestor:
         if kind is None:  # then every batch was written (a failed write is raised above)
             self.report.ingested.extend(self._queued.ingested)
             self.report.triples += self._queued.triples
+            for fields in self._logged:
+                log.info("ingested", extra={"fields": fields})
 
     @property
     def actors(self) -> ActorIndex:
@@ -137,6 +143,16 @@ class Ingestor:
         if replaced:
             self._writer.submit(self._write, replaced, None, alone=True)
         self._queued.ingested.extend(p.doc_id for p in good)
+        if log.isEnabledFor(logging.INFO):
+            self._logged.extend(
+                {
+                    "document": p.doc_id,
+                    "source": p.source,
+                    "triples": p.ntriples.count("\n"),
+                    "replaced": there,
+                }
+                for p, there in zip(good, held, strict=True)
+            )
         self._queued.triples += sum(p.ntriples.count("\n") for p in good)
 
     def _write(self, documents: list[_Pending], prepared: Prepared | None) -> None:
