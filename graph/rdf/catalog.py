@@ -365,14 +365,26 @@ class Mention:
 
 
 def documents(store: RDFStore, limit: int, offset: int) -> tuple[int, list[Document]]:
-    """How many documents there are, and one page of them by id."""
+    """How many documents there are, and one page of them by id (picked by id alone, then
+    read one by one: ordering the whole document query with its OPTIONALs took 250 ms at
+    10,000 documents)."""
     total = store.solutions(
         f"SELECT (COUNT(?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g a {iri_text(str(AG.Document))} }} }}"
     )
-    rows = store.solutions(
-        f"{_DOCUMENT} ORDER BY ?id LIMIT {int(limit)} OFFSET {int(offset)}".replace("$GRAPH", "?g")
+    page = store.solutions(
+        f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{AG.Document}> ; <{DCTERMS.identifier}> ?id }} }} "
+        f"ORDER BY ?id LIMIT {int(limit)} OFFSET {int(offset)}"
     )
-    return int(total[0]["n"].value), [_document(r) for r in rows]
+    return int(total[0]["n"].value), _documents_in(store, [row["g"].value for row in page])
+
+
+def _documents_in(store: RDFStore, graphs: list[str]) -> list[Document]:
+    """The documents of these graphs, in this order."""
+    found = []
+    for graph in graphs:
+        rows = store.solutions(_DOCUMENT.replace("$GRAPH", iri_text(graph)))
+        found += [_document(rows[0])] if rows else []
+    return found
 
 
 def document(store: RDFStore, doc_id: str) -> tuple[Document, str]:
@@ -422,11 +434,7 @@ def latest_documents(store: RDFStore, limit: int) -> list[Document]:
             f"ORDER BY ?id LIMIT {int(limit - len(graphs))}"
         )
         graphs += [row["g"].value for row in undated]
-    found = []
-    for graph in graphs:
-        rows = store.solutions(_DOCUMENT.replace("$GRAPH", iri_text(graph)))
-        found += [_document(rows[0])] if rows else []
-    return found
+    return _documents_in(store, graphs)
 
 
 @dataclass(frozen=True)
