@@ -373,14 +373,21 @@ def sync(
     backend: BackendOption = None,
     full: Annotated[bool, typer.Option(help="Rebuild the whole graph from the RDF store.")] = False,
     verify: Annotated[bool, typer.Option(help="Compare label and type counts afterwards.")] = False,
+    shape: Annotated[
+        str,
+        typer.Option(
+            help="allegraph (default) or n10s: the graph neosemantics makes of the same RDF "
+            "(docs/property-graph.md)."
+        ),
+    ] = "allegraph",
 ) -> None:
     """Bring the Cypher database in line with the RDF store (only what changed)."""
-    from graph.sync.run import sync_documents
-    from graph.sync.verify import differences
+    from graph.sync.shapes import shape_named
 
+    chosen = shape_named(shape)
     with _graph(ctx, backend) as (store, graph), _progress("sync", quiet=False) as update:
-        report = sync_documents(store, graph, full=full, progress=update)
-        problems = differences(store, graph) if verify else []
+        report = chosen.sync(store, graph, full=full, progress=update)
+        problems = chosen.differences(store, graph) if verify else []
     rate = report.elements / report.seconds if report.seconds else 0.0
     out.print(
         f"synced {report.added} added, {report.changed} changed, {report.removed} removed "

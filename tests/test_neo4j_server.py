@@ -8,6 +8,7 @@ _PASSWORD, _DATABASE). The database named is emptied of allegraph's nodes first.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 
@@ -57,3 +58,22 @@ def test_writes_are_refused_in_read_mode(seed_store: RDFStore, neo4j) -> None:  
     with pytest.raises(QueryError):
         neo4j.read("CREATE (n:Actor {label: 'intruder'}) RETURN n")
     assert neo4j.read("MATCH (n:Actor {label: 'intruder'}) RETURN n") == []
+
+
+def test_the_n10s_shape_syncs_verifies_and_keeps_dates(seed_store: RDFStore, neo4j) -> None:  # type: ignore[no-untyped-def]
+    from graph.property import cypher
+    from graph.sync import n10s
+
+    had_prefixes = bool(neo4j.read(cypher.N10S_PREFIXES))
+    try:
+        assert n10s.sync_n10s(seed_store, neo4j).added == 1
+        assert n10s.differences(seed_store, neo4j) == []
+        assert n10s.sync_n10s(seed_store, neo4j).elements == 0
+        [row] = neo4j.read(
+            "MATCH (s:ag__Denial {uri: $s7}) RETURN s.ag__statedOn AS date",
+            {"s7": "https://w3id.org/allegraph/id/statement/svr-nato-false-flag/s7"},
+        )
+        assert row["date"].to_native() == dt.date(2022, 3, 15)  # a Neo4j DATE, as n10s's
+    finally:
+        if not had_prefixes:
+            neo4j.write("MATCH (p:`_NsPrefDef`) DELETE p")
