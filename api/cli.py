@@ -287,6 +287,81 @@ def _export_network(
     err.print(f"wrote {output}: {len(network.nodes)} node(s), {edges} edge(s)")
 
 
+# dump / restore -----------------------------------------------------------------------
+
+
+@app.command()
+def dump(
+    ctx: typer.Context,
+    format: Annotated[
+        str | None, typer.Option(help="nquads or trig (default: from -o's suffix, else nquads).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default stdout).")
+    ] = None,
+) -> None:
+    """Write every graph of the store (documents, network, curation, ontology) to restore
+    from; works while a server holds the store (what it held when the dump began)."""
+    from graph.rdf.dump import dump_store, format_for
+
+    chosen = format_for(output.name if output else None, format)
+    if output is None:
+        done = dump_store(ctx.obj, sys.stdout.buffer, chosen)
+    else:
+        done = _dump_atomically(ctx.obj, output, chosen)
+    where = "stdout" if output is None else str(output)
+    err.print(f"dumped {done.quads:,} quads to {where} in {done.seconds:.2f} s", highlight=False)
+
+
+def _dump_atomically(data: Path, output: Path, format: str) -> Any:
+    """Write beside the target, flush it to disk, then rename: never half a dump."""
+    from graph.rdf.dump import dump_store
+
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("wb") as handle:
+            done = dump_store(data, handle, format)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(output)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return done
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="FILE", help="A dump, or - for stdin.")],
+    format: Annotated[
+        str | None, typer.Option(help="nquads or trig (default: from FILE's suffix, else nquads).")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Put the dump in place of a store that is not empty.")
+    ] = False,
+) -> None:
+    """Load a dump into an empty data directory (or, with --replace, in place of its store);
+    a corrupt dump is refused with its line and nothing is written."""
+    from graph.rdf.dump import format_for, restore_store
+
+    chosen = format_for(None if source == "-" else source, format)
+    if source == "-":
+        done = restore_store(ctx.obj, sys.stdin.buffer, "<stdin>", chosen, replace=replace)
+    else:
+        path = Path(source)
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise UsageError(f"cannot read {source}: not a readable file")
+        with path.open("rb") as handle:
+            done = restore_store(ctx.obj, handle, source, chosen, replace=replace)
+    out.print(
+        f"restored {done.quads:,} quads into {ctx.obj} in {done.seconds:.2f} s; "
+        f"`allegraph sync{' --full' if replace else ''}` builds the graph from them",
+        highlight=False,
+    )
+
+
 # query ---------------------------------------------------------------------------------
 
 
