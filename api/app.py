@@ -20,6 +20,7 @@ from api.fast_path import CachedActorPages
 from api.limits import BodyLimit
 from api.routes import (
     actors,
+    admin,
     analysis,
     cypher,
     documents,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, opened: Services | None = None)
         exports,
     ):
         app.include_router(module.router)
+    app.include_router(admin.router)  # the data directory's own commands (api.announce)
     workbench.install(app)
     # The last added runs first: CORS, then the cached actor pages, then the body limit.
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)

@@ -25,11 +25,12 @@ from graph.rdf.service import ANY_ENDPOINT
 from graph.rdf.stats import store_stats
 from graph.rdf.store import EXPORT_FORMATS, RDFStore
 from loaders import DEFAULT_MAX_BYTES, FORMATS, discover, load_mapping
-from loaders.errors import AllegraphError, UsageError
+from loaders.errors import AllegraphError, StoreError, UsageError
 from loaders.mapping import DEFAULT as NO_MAPPING
 from loaders.schema import document_schema
 
 if TYPE_CHECKING:
+    from api.forward import RunningServer
     from api.present import Presenter
 
 app = typer.Typer(
@@ -78,6 +79,27 @@ def _store(ctx: typer.Context) -> Iterator[RDFStore]:
         yield store
 
 
+@contextmanager
+def _store_or_server(ctx: typer.Context) -> Iterator[RDFStore | RunningServer]:
+    """The store, or, when a running server holds it, that server (`api.forward`), which
+    then takes the writes of ingest, remove and actor merges and splits."""
+    from api.forward import RunningServer
+
+    data: Path = ctx.obj
+    try:
+        store = RDFStore.in_data_dir(data)
+    except StoreError:
+        server = RunningServer.find(data)
+        if server is None:
+            raise
+        err.print(f"the server at {server.url} holds {data}: sending it the work", style="dim")
+        with server:
+            yield server
+        return
+    with store:
+        yield store
+
+
 def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
@@ -114,18 +136,28 @@ def ingest(
     if not files:
         raise UsageError("no files to ingest under " + ", ".join(map(str, paths)))
     quiet = report == ReportFormat.json or len(files) < 2
-    with _store(ctx) as store, _progress("ingest", quiet) as update:
+    with _store_or_server(ctx) as target, _progress("ingest", quiet) as update:
         done = iter(range(1, len(files) + 1))
         tick = None if update is None else (lambda _path: update(next(done), len(files)))
-        result = ingest_paths(
-            store,
-            files,
-            format=format,
-            shacl=shacl,
-            max_bytes=max_bytes,
-            mapping=labels,
-            progress=tick,
-        )
+        if isinstance(target, RDFStore):
+            result = ingest_paths(
+                target,
+                files,
+                format=format,
+                shacl=shacl,
+                max_bytes=max_bytes,
+                mapping=labels,
+                progress=tick,
+            )
+        else:
+            result = target.ingest(
+                files,
+                format=format,
+                shacl=shacl,
+                max_bytes=max_bytes,
+                mapping=mapping,
+                progress=tick,
+            )
     _ingest_summary(result, report)
     if not result.ok:
         raise typer.Exit(2)
@@ -177,10 +209,14 @@ def remove(
     doc_ids: Annotated[list[str], typer.Argument(metavar="DOC_ID...", show_default=False)],
 ) -> None:
     """Withdraw documents (by id or IRI) and everything read from them."""
-    with _store(ctx) as store:
-        graphs = [store.document_graph(doc_id) for doc_id in doc_ids]
+    with _store_or_server(ctx) as target:
+        if not isinstance(target, RDFStore):
+            for doc_id in target.remove(doc_ids):
+                out.print(f"removed {doc_id}")
+            return
+        graphs = [target.document_graph(doc_id) for doc_id in doc_ids]
         for doc_id, graph in zip(doc_ids, graphs, strict=True):
-            store.remove_graph(graph)
+            target.remove_graph(graph)
             out.print(f"removed {doc_id}")
 
 
@@ -787,6 +823,7 @@ def serve(
     """Serve the HTTP API (SPARQL, Cypher, investigator endpoints) with uvicorn."""
     import uvicorn
 
+    from api.announce import AnnouncingServer
     from api.app import create_app
     from api.services import Services
     from api.settings import Settings
@@ -799,7 +836,9 @@ def serve(
     base = f"http://{host}:{port}"
     for what, path in SERVED_PAGES:
         err.print(f"{what:<20} {base}{path}", highlight=False)
-    uvicorn.run(create_app(settings, opened), host=host, port=port, log_level="warning")
+    app = create_app(settings, opened)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+    AnnouncingServer(config, app, settings.data, settings.max_upload_bytes).run()
 
 
 SERVED_PAGES = [
@@ -824,8 +863,11 @@ def actors_merge(
     from graph.rdf.actors import resolve_actor
     from graph.rdf.curation import merge_actors
 
-    with _store(ctx) as store:
-        done = merge_actors(store, resolve_actor(store, keep), resolve_actor(store, merged))
+    with _store_or_server(ctx) as target:
+        if isinstance(target, RDFStore):
+            done = merge_actors(target, resolve_actor(target, keep), resolve_actor(target, merged))
+        else:
+            done = target.merge(keep, merged)
     out.print(f"merged {done.actors[0]} into {done.kept}; {len(done.documents)} document(s)")
 
 
@@ -838,8 +880,11 @@ def actors_split(
     from graph.rdf.actors import resolve_actor
     from graph.rdf.curation import split_actor
 
-    with _store(ctx) as store:
-        done = split_actor(store, resolve_actor(store, actor))
+    with _store_or_server(ctx) as target:
+        if isinstance(target, RDFStore):
+            done = split_actor(target, resolve_actor(target, actor))
+        else:
+            done = target.split(actor)
     for restored in done.actors:
         out.print(f"split {restored} from {done.kept}")
     out.print(f"{len(done.documents)} document(s) rewritten")

@@ -27,6 +27,7 @@ __all__ = [
     "InputError",
     "LabelMapping",
     "Problem",
+    "companions",
     "discover",
     "load_document",
     "load_documents",
@@ -83,6 +84,21 @@ def discover(paths: Iterable[Path], format: str = "auto") -> Iterator[Path]:
             )
         else:
             yield path
+
+
+def companions(path: Path) -> list[Path]:
+    """The other files a format reads with `path` (brat's `.txt` and `.json` beside its
+    `.ann`, or its `.ann` beside the `.txt` given): sending a file elsewhere to be ingested
+    sends these too."""
+    paired = [m for m in FORMATS.values() if hasattr(m, "is_companion")]
+    mains = {s for module in paired for s in module.SUFFIXES}
+    siblings = sorted({path.with_suffix(s) for s in (*mains, ".txt", ".json")} - {path})
+    itself = _is_companion(path)
+    return [
+        p
+        for p in siblings
+        if p.is_file() and (_is_companion(p) or (itself and p.suffix.lower() in mains))
+    ]
 
 
 def _unannotated(path: Path, format: str) -> bool:

@@ -1,4 +1,5 @@
-"""A real uvicorn serving the real app on a free loopback port, for the API tests."""
+"""A real uvicorn serving the real app on a free loopback port, for the API tests: the same
+server `allegraph serve` runs, announcing itself in the data directory (`api.announce`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
+from api.announce import AnnouncingServer
 from api.app import create_app
 from api.settings import Settings
 
@@ -21,8 +23,9 @@ def running_api(settings: Settings) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    app = create_app(settings)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
+    server = AnnouncingServer(config, app, settings.data, settings.max_upload_bytes)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 120

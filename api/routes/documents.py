@@ -177,7 +177,7 @@ def _ingest(found: Services, folder: FilePath, format: str) -> schemas.Upload:
         report = ingest_paths(
             found.store, files, format=format, max_bytes=found.settings.max_upload_bytes
         )
-        synced = _sync(found) if report.ingested else False
+        synced = sync_after_write(found) if report.ingested else False
     if report.failed:
         first = report.failed[0]
         raise InputError(FilePath(first.source).name, first.problems)
@@ -190,7 +190,7 @@ def _ingest(found: Services, folder: FilePath, format: str) -> schemas.Upload:
     return schemas.Upload(documents=documents, triples=report.triples, synced=synced)
 
 
-def _sync(found: Services) -> bool:
+def sync_after_write(found: Services) -> bool:
     """Sync after a write; a graph database that fails leaves the store right and the graph
     to be repaired by the next sync, so the write still stands."""
     try:
@@ -209,5 +209,5 @@ def delete_document(doc_id: DocId, found: Services = Depends(services)) -> schem
     with found.write_lock:
         graph = found.store.document_graph(doc_id)
         found.store.remove_graph(graph)
-        _sync(found)
+        sync_after_write(found)
     return schemas.Removed(id=doc_id, removed=True)

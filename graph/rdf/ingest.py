@@ -170,9 +170,12 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     mapping: LabelMapping = DEFAULT,
     progress: Callable[[Path], None] | None = None,
+    compact: bool | None = None,
 ) -> IngestReport:
     """Ingest every file; the good ones are written, the bad ones listed in the report.
-    A file holding several documents (an annotation tool's export) is refused whole."""
+    A file holding several documents (an annotation tool's export) is refused whole.
+    The store is compacted afterwards if `compact`, or when None after a bulk ingest (a
+    batch or more); a run sent in batches asks for it after its last one only."""
     started = time.perf_counter()
     with Ingestor(store, shacl=shacl, batch_size=batch_size) as ingestor:
         for path in paths:
@@ -183,7 +186,8 @@ def ingest_paths(
                 ingestor.report.failed.append(exc)
             if progress is not None:
                 progress(path)
-    if len(ingestor.report.ingested) >= batch_size:  # a bulk ingest, not an upload
+    bulk = len(ingestor.report.ingested) >= batch_size  # a bulk ingest, not an upload
+    if compact or (compact is None and bulk):
         store.compact()
     ingestor.report.seconds = time.perf_counter() - started
     return ingestor.report
