@@ -10,16 +10,25 @@ DATA ?= allegraph-data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test lint bench screenshot clean
+.PHONY: setup demo test lint bench screenshot lock clean
 
 setup: $(STAMP) $(LINT_NODE) $(AXE_NODE) $(CHROMIUM)
 
-$(STAMP): pyproject.toml
+# Every dependency at the version and hash in requirements.lock (what the tests passed with),
+# then allegraph itself without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=python3" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Refresh requirements.lock from pyproject.toml's ranges (newest versions, with their hashes).
+lock: $(STAMP)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --upgrade --generate-hashes --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --quiet -o requirements.lock pyproject.toml
 
 # Neo4j's own Cypher linter, which the tests run over every statement allegraph emits.
 $(LINT_NODE): tests/neo4j_lint/package.json tests/neo4j_lint/package-lock.json
