@@ -16,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from api import docs_pages, health, metrics, problems, request_log, workbench
-from api.fast_path import CachedActorPages
+from api.fast_path import KeptAnswers
 from api.limits import BodyLimit
 from api.routes import (
     actors,
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None, opened: Services | None = None)
     workbench.install(app)
     # The last added runs first: CORS, then the cached actor pages, then the body limit.
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
-    app.add_middleware(CachedActorPages)  # a cached page skips routing and validation
+    app.add_middleware(KeptAnswers)  # a kept answer skips routing and validation
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -15,10 +15,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.fast_path import KEPT_BY_URL, SPARQL
 from api.fast_path import PREFIX as CACHED_PREFIX
 from api.security import may_read
 from graph.rdf.stats import count_instances
@@ -42,6 +43,8 @@ def route_of(scope: Scope) -> str:
     found: str = scope.get("path", "")
     if found.startswith(CACHED_PREFIX) and "/" not in found[len(CACHED_PREFIX) :]:
         return CACHED_ROUTE
+    if found in KEPT_BY_URL or found == SPARQL:  # a kept answer, sent before routing
+        return found
     return UNMATCHED
 
 
@@ -94,6 +97,7 @@ class StoreCollector(Collector):
         services = getattr(self.app.state, "services", None)
         if services is None:
             return
+        yield from _cache_metrics(services)
         try:
             documents = count_instances(services.store, AG.Document)
             statements = count_instances(services.store, AG.Statement)
@@ -114,6 +118,24 @@ class StoreCollector(Collector):
                 "When the last sync ended (Unix time).",
                 services.synced_at,
             )
+
+
+def _cache_metrics(services: Any) -> Iterator[Metric]:
+    """Answers kept until the next write (`api.answer_cache`): lookups and memory."""
+    lookups = CounterMetricFamily(
+        "allegraph_answer_cache_lookups",
+        "Answers looked up in memory, by cache and outcome.",
+        labels=["cache", "outcome"],
+    )
+    held = GaugeMetricFamily(
+        "allegraph_answer_cache_bytes", "Memory the kept answers take, by cache.", labels=["cache"]
+    )
+    for name, cache in (("rendered", services.rendered), ("sparql", services.sparql_answers)):
+        lookups.add_metric([name, "hit"], cache.hits)
+        lookups.add_metric([name, "miss"], cache.misses)
+        held.add_metric([name], cache.used_bytes)
+    yield lookups
+    yield held
 
 
 def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:

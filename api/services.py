@@ -16,8 +16,9 @@ from typing import TypeVar
 
 from fastapi import Request
 
+from api.answer_cache import AnswerCache
 from api.settings import Settings
-from api.sparql.workers import SparqlWorkers
+from api.sparql.workers import Answer, SparqlWorkers
 from graph.property.backend import CypherBackend, open_backend
 from graph.rdf import catalog
 from graph.rdf.store import RDFStore
@@ -44,8 +45,9 @@ class Services:
         self.write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._actors: dict[str, catalog.Actor] | None = None
-        self._rendered: dict[tuple[str, ...], bytes] = {}
-        self._version = 0  # bumped by every write, so a slow read cannot cache stale data
+        budget = settings.cache_mb * 1024 * 1024 // 2
+        self.rendered: AnswerCache[bytes] = AnswerCache(budget, len)
+        self.sparql_answers: AnswerCache[Answer] = AnswerCache(budget, lambda a: len(a.body))
         self.synced_at: float | None = None  # when the last sync ended (Unix time)
         self._workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="allegraph-query")
 
@@ -60,8 +62,8 @@ class Services:
         """Forget everything cached about the store's content."""
         with self._cache_lock:
             self._actors = None
-            self._rendered = {}
-            self._version += 1
+        self.rendered.clear()
+        self.sparql_answers.clear()
         self.sparql.generation += 1  # workers reopen the store before their next query
 
     def actors(self) -> dict[str, catalog.Actor]:
@@ -72,19 +74,14 @@ class Services:
             return self._actors
 
     def cached(self, key: tuple[str, ...]) -> bytes | None:
-        with self._cache_lock:
-            return self._rendered.get(key)
+        return self.rendered.get(key)
 
-    def memo(self, key: tuple[str, ...], compute: Callable[[], bytes]) -> bytes:
-        """A rendered answer kept until the next write (the hot reads: one actor's page)."""
-        with self._cache_lock:
-            hit, version = self._rendered.get(key), self._version
-        if hit is None:
-            hit = compute()
-            with self._cache_lock:
-                if version == self._version:
-                    self._rendered[key] = hit
-        return hit
+    def memo(
+        self, key: tuple[str, ...], compute: Callable[[], bytes], fresh: bool = False
+    ) -> bytes:
+        """A rendered answer kept until the next write (`api.answer_cache`): the hot reads,
+        one actor's page, a chain search, a workbench view. `fresh` renders it anew."""
+        return self.rendered.memo(key, compute, fresh=fresh)
 
     def within_time_limit(self, work: Callable[[], T], what: str) -> T:
         """Run `work` on a worker thread and give up waiting after the query time limit.

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1, description="Largest request body.")
     query_timeout_s: float = Field(10.0, gt=0, description="SPARQL and Cypher time limit.")
     result_cap: int = Field(10_000, ge=1, description="Most rows (or triples) a query returns.")
+    cache_mb: int = Field(
+        256,
+        ge=0,
+        description="Memory (MiB) for answers kept until the next write: rendered pages and "
+        "answers, and SPARQL results; 0 keeps none.",
+    )
     sparql_service_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Endpoint IRIs a SPARQL SERVICE clause may call, comma-separated; "

@@ -5,6 +5,8 @@ The server is `allegraph serve` in its own process (uvicorn, one worker, embedde
 The clients are `wrk` (Debian's package) when it is installed, else asyncio tasks sharing one
 httpx connection pool in this process, whose own work then weighs on the latencies (a
 Python client costs about as much CPU per request as the server). Both share the 2 cores.
+Each is measured twice: answers computed for every request (`Cache-Control: no-cache`) and
+answers the server keeps until the next write (`api.answer_cache`), once each URL was asked.
 
 Usage: python bench/api.py [--documents 10000] [--seconds 10] [--clients 1,8,32] [--workdir DIR]
 """
@@ -92,12 +94,15 @@ def serve(data: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit(f"the server did not start:\n{output}")
 
 
-async def load(url: Callable[[random.Random], str], clients: int, seconds: float) -> list[float]:
+async def load(
+    url: Callable[[random.Random], str], clients: int, seconds: float, fresh: bool = False
+) -> list[float]:
     """Latencies (ms) of requests sent back to back by `clients` tasks for `seconds`."""
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+    headers = {"Cache-Control": "no-cache"} if fresh else {}
+    async with httpx.AsyncClient(limits=limits, timeout=60, headers=headers) as client:
         stop = time.monotonic() + seconds
 
         async def one_client(seed: int) -> None:
@@ -115,14 +120,19 @@ async def load(url: Callable[[random.Random], str], clients: int, seconds: float
     return latencies
 
 
-def wrk(urls: list[str], clients: int, seconds: float) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) measured by wrk over the given URLs, picked at random."""
+def wrk(
+    urls: list[str], clients: int, seconds: float, fresh: bool = False
+) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) measured by wrk over the given URLs, picked at random;
+    `fresh` asks for answers computed anew (`Cache-Control: no-cache`), not kept ones."""
     base = urls[0].split("/", 3)[:3]
     paths = ["/" + u.split("/", 3)[3] for u in urls]
+    headers = '{["Cache-Control"]="no-cache"}' if fresh else "nil"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("paths = {" + ",".join(f"[[{p}]]" for p in paths) + "}\n")
         script.write(
-            'request = function() return wrk.format("GET", paths[math.random(#paths)]) end\n'
+            "request = function() return wrk.format"
+            f'("GET", paths[math.random(#paths)], {headers}) end\n'
         )
     output = subprocess.run(
         [
@@ -149,6 +159,21 @@ def wrk(urls: list[str], clients: int, seconds: float) -> tuple[float, float, fl
 def _wrk_ms(output: str, label: str) -> float:
     value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def measure(
+    url: Callable[[random.Random], str], urls: list[str], clients: int, seconds: float, answers: str
+) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) of answers computed for each request (`no-cache`) or of
+    the server's kept ones (after one request of each URL, as a team repeating questions)."""
+    fresh = answers == "computed"
+    if not fresh:
+        for each in set(urls):
+            httpx.get(each, timeout=60)
+    if shutil.which("wrk"):
+        return wrk(urls, clients, seconds, fresh)
+    latencies = asyncio.run(load(url, clients, seconds, fresh))
+    return len(latencies) / seconds, percentile(latencies, 0.5), percentile(latencies, 0.99)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -187,18 +212,20 @@ def main() -> None:
         try:
             client = "wrk" if shutil.which("wrk") else "httpx (Python)"
             print(f"\nclients: {client}")
-            print(f"{'endpoint':<18} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+            print(
+                f"{'endpoint':<18} {'answers':<9} {'clients':>7} {'req/s':>8} "
+                f"{'p50 ms':>8} {'p99 ms':>8}"
+            )
             for name, url in cases.items():
-                asyncio.run(load(url, 4, 2))  # warm up: caches, connections, workers
+                asyncio.run(load(url, 4, 2))  # warm up: connections, workers
                 urls = [url(random.Random(i)) for i in range(500)]
-                for clients in (int(c) for c in args.clients.split(",")):
-                    if shutil.which("wrk"):
-                        rate, p50, p99 = wrk(urls, clients, args.seconds)
-                    else:
-                        latencies = asyncio.run(load(url, clients, args.seconds))
-                        rate = len(latencies) / args.seconds
-                        p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
-                    print(f"{name:<18} {clients:>7} {rate:>8,.0f} {p50:>8.1f} {p99:>8.1f}")
+                for answers in ("computed", "kept"):
+                    for clients in (int(c) for c in args.clients.split(",")):
+                        rate, p50, p99 = measure(url, urls, clients, args.seconds, answers)
+                        print(
+                            f"{name:<18} {answers:<9} {clients:>7} {rate:>8,.0f} "
+                            f"{p50:>8.1f} {p99:>8.1f}"
+                        )
         finally:
             server.terminate()
             server.wait(timeout=60)

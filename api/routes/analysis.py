@@ -6,13 +6,17 @@ Each answers from the Cypher graph by default (`engine=cypher`) or from the RDF 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
 from api import schemas
+from api.answer_cache import asks_fresh
+from api.fast_path import url_key
 from api.present import Presenter
 from api.problems import ERROR_RESPONSES
 from api.security import may_read
@@ -59,6 +63,7 @@ Kinds = Annotated[
 
 @router.get("/chains", response_model=list[schemas.Chain])
 async def chains(
+    request: Request,
     source: From,
     target: To,
     max_hops: MaxHops = 4,
@@ -68,20 +73,44 @@ async def chains(
     ] = 100,
     engine: EngineParam = Engine.cypher,
     found: Services = Depends(services),
-) -> list[schemas.Chain]:
+) -> Response:
     """Who-accused-whom chains from one actor to another: every simple path, shortest first."""
     index = found.actors()
     a, b = catalog.find_actor(index, source).iri, catalog.find_actor(index, target).iri
     wanted = kinds_to_follow(kinds)
 
-    def answer() -> list[queries.Path]:
+    def answer() -> list[schemas.Chain]:
         if engine == Engine.sparql:
-            return queries.chains_sparql(found.store, a, b, max_hops, wanted, limit)
-        return queries.chains_cypher(found.graph, a, b, max_hops, wanted, limit)
+            paths = queries.chains_sparql(found.store, a, b, max_hops, wanted, limit)
+        else:
+            paths = queries.chains_cypher(found.graph, a, b, max_hops, wanted, limit)
+        present = Presenter(index)
+        return [
+            schemas.Chain(hops=len(p) - 1, actors=[present.actor_ref(i) for i in p]) for p in paths
+        ]
 
-    paths = await run_in_threadpool(found.within_time_limit, answer, "chain search")
-    present = Presenter(index)
-    return [schemas.Chain(hops=len(p) - 1, actors=[present.actor_ref(i) for i in p]) for p in paths]
+    return await kept_json(request, found, answer, "chain search")
+
+
+async def kept_json(
+    request: Request, found: Services, answer: Callable[[], Sequence[BaseModel]], what: str
+) -> Response:
+    """The JSON of `answer()` within the time limit, kept under the URL until the next
+    write: the same question asked again (a report's embed, a team on one case) costs no
+    query, and `api.fast_path` answers it before routing."""
+    key = url_key(request.scope)
+
+    def render() -> bytes:
+        items = found.within_time_limit(answer, what)
+        return _JSON_LIST.dump_json(list(items), by_alias=True)
+
+    body = None if asks_fresh(request) else found.cached(key)
+    if body is None:
+        body = await run_in_threadpool(found.memo, key, render, asks_fresh(request))
+    return Response(body, media_type="application/json")
+
+
+_JSON_LIST: TypeAdapter[list[Any]] = TypeAdapter(list[Any])
 
 
 def kinds_to_follow(given: list[str] | None) -> list[str]:
@@ -95,55 +124,59 @@ def kinds_to_follow(given: list[str] | None) -> list[str]:
 
 @router.get("/mirrors", response_model=list[schemas.Mirror])
 async def mirrors(
+    request: Request,
     same_act_type: SameActType = True,
     roll_up: RollUp = True,
     engine: EngineParam = Engine.cypher,
     found: Services = Depends(services),
-) -> list[schemas.Mirror]:
+) -> Response:
     """Mirror accusations: A accused B and B accused A (of the same kind of act)."""
 
-    def answer() -> list[queries.Mirror]:
+    def answer() -> list[schemas.Mirror]:
         if engine == Engine.sparql:
-            return queries.mirrors_sparql(found.store, same_act_type, roll_up)
-        return queries.mirrors_cypher(found.graph, same_act_type, roll_up)
+            found_mirrors = queries.mirrors_sparql(found.store, same_act_type, roll_up)
+        else:
+            found_mirrors = queries.mirrors_cypher(found.graph, same_act_type, roll_up)
+        present = Presenter(found.actors())
+        return [
+            schemas.Mirror(
+                a=present.actor_ref(m.a),
+                b=present.actor_ref(m.b),
+                act_type=present.act_type(m.act_type) if m.act_type else None,
+            )
+            for m in found_mirrors
+        ]
 
-    found_mirrors = await run_in_threadpool(found.within_time_limit, answer, "mirror search")
-    present = Presenter(found.actors())
-    return [
-        schemas.Mirror(
-            a=present.actor_ref(m.a),
-            b=present.actor_ref(m.b),
-            act_type=present.act_type(m.act_type) if m.act_type else None,
-        )
-        for m in found_mirrors
-    ]
+    return await kept_json(request, found, answer, "mirror search")
 
 
 @router.get("/timeline", response_model=list[schemas.TimelineEntry])
 async def timeline(
+    request: Request,
     actor: Annotated[str, Query(description="Actor id, IRI, name or alias.", examples=["NATO"])],
     engine: EngineParam = Engine.cypher,
     found: Services = Depends(services),
-) -> list[schemas.TimelineEntry]:
+) -> Response:
     """Every statement an actor made or received, by date (undated ones last)."""
     index = found.actors()
     iri = catalog.find_actor(index, actor).iri
 
-    def answer() -> list[queries.TimelineEntry]:
+    def answer() -> list[schemas.TimelineEntry]:
         if engine == Engine.sparql:
-            return queries.timeline_sparql(found.store, iri)
-        return queries.timeline_cypher(found.graph, iri)
+            entries = queries.timeline_sparql(found.store, iri)
+        else:
+            entries = queries.timeline_cypher(found.graph, iri)
+        present = Presenter(index)
+        return [
+            schemas.TimelineEntry(
+                date=e.date,
+                statement=e.statement,
+                kind=e.kind,
+                claimant=present.actor_ref(e.claimant),
+                targets=[present.actor_ref(t) for t in e.targets],
+                quote=e.quote,
+            )
+            for e in entries
+        ]
 
-    entries = await run_in_threadpool(found.within_time_limit, answer, "timeline")
-    present = Presenter(index)
-    return [
-        schemas.TimelineEntry(
-            date=e.date,
-            statement=e.statement,
-            kind=e.kind,
-            claimant=present.actor_ref(e.claimant),
-            targets=[present.actor_ref(t) for t in e.targets],
-            quote=e.quote,
-        )
-        for e in entries
-    ]
+    return await kept_json(request, found, answer, "timeline")

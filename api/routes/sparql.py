@@ -9,6 +9,7 @@ time limit; results are read up to the size cap and written in the format `Accep
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs
@@ -16,11 +17,13 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.answer_cache import asks_fresh
+from api.fast_path import url_key
 from api.problems import ERROR_RESPONSES
 from api.security import may_read
 from api.services import Services, services
 from api.sparql.answer import GRAPH_TYPES, RESULT_TYPES
-from api.sparql.workers import Job, NotAcceptable
+from api.sparql.workers import Answer, Job, NotAcceptable
 
 router = APIRouter(tags=["SPARQL"], responses=ERROR_RESPONSES)
 
@@ -75,15 +78,41 @@ async def _read(request: Request) -> Job:
     raise HTTPException(415, f"POST a query as {FORM} or {DIRECT}, not {shown}")
 
 
+# What makes two runs of one query differ even though the store has not changed (SPARQL 1.1
+# 17.4: RAND, NOW, UUID, STRUUID, BNODE; and whatever a SERVICE endpoint answers now). Matched
+# on the text, so a word in a string or an IRI only means the answer is not kept.
+_CHANGING = re.compile(r"\b(RAND|NOW|UUID|STRUUID|BNODE|SERVICE)\b", re.IGNORECASE)
+
+
+def _keep_key(request: Request, job: Job) -> tuple[str, ...] | None:
+    """The key an answer to `job` is kept under, or None when it must be computed each time:
+    a GET's URL (`api.fast_path` answers it again before routing), a POST's query."""
+    if _CHANGING.search(job.query):
+        return None
+    if request.method == "GET":
+        return url_key(request.scope)
+    graphs = ("\n".join(job.default_graphs), "\n".join(job.named_graphs))
+    return ("post", job.query, *graphs, job.accept or "", job.format or "", job.base_iri or "")
+
+
 async def _answer(request: Request, found: Services) -> Response:
     endpoint = str(request.url.replace(query="", fragment=""))
     job = replace(await _read(request), accept=request.headers.get("accept"), base_iri=endpoint)
-    try:
-        answer = await run_in_threadpool(found.sparql.run, job, found.settings.query_timeout_s)
-    except NotAcceptable as exc:
-        raise HTTPException(406, str(exc)) from None
-    charset = "" if answer.media_type == "application/ld+json" else "; charset=utf-8"
-    return Response(answer.body, media_type=answer.media_type + charset, headers={"Vary": "Accept"})
+    key, fresh = _keep_key(request, job), asks_fresh(request)
+    answer = None if key is None or fresh else found.sparql_answers.get(key)
+    if answer is None:
+
+        def run() -> Answer:
+            return found.sparql.run(job, found.settings.query_timeout_s)
+
+        try:
+            if key is None:
+                answer = await run_in_threadpool(run)
+            else:
+                answer = await run_in_threadpool(found.sparql_answers.memo, key, run, fresh=fresh)
+        except NotAcceptable as exc:
+            raise HTTPException(406, str(exc)) from None
+    return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
 
 
 _QUERY_PARAMS: list[dict[str, Any]] = [

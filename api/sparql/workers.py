@@ -45,6 +45,12 @@ class Answer:
     media_type: str
     body: bytes
 
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header: text formats say their charset (JSON-LD has none)."""
+        charset = "" if self.media_type == "application/ld+json" else "; charset=utf-8"
+        return self.media_type + charset
+
 
 _ERRORS: dict[str, type[QueryError]] = {
     "QueryError": QueryError,
