@@ -1,7 +1,7 @@
 """The allegraph ontology: Turtle files kept as data, and the Python names of their terms."""
 
 from ontology.files import ONTOLOGY_TTL, SHAPES_TTL, load_ontology, load_shapes
-from ontology.namespace import AG, ID, OA, SCHEMA, WD
+from ontology.namespace import ACTORS, AG, ID, OA, SCHEMA, WD
 from ontology.vocabulary import (
     ACTOR_KINDS,
     MODALITIES,
@@ -14,6 +14,7 @@ from ontology.vocabulary import (
 )
 
 __all__ = [
+    "ACTORS",
     "ACTOR_KINDS",
     "AG",
     "ID",

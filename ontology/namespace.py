@@ -10,6 +10,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 __all__ = [
+    "ACTORS",
     "AG",
     "DCTERMS",
     "ID",
@@ -107,6 +108,8 @@ class AG(DefinedNamespace):
 ONTOLOGY_IRI = URIRef("https://w3id.org/allegraph/ns")
 # Instances (documents, actors, statements) are minted under this base.
 ID = Namespace("https://w3id.org/allegraph/id/")
+# Actors, the only nodes shared by documents, are minted under this one.
+ACTORS = Namespace(ID["actor/"])
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")

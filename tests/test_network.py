@@ -1,17 +1,22 @@
-"""The actor network graph always equals the actor-to-actor triples of the documents."""
+"""The derived graphs always equal what the documents hold: the actor network graph their
+actor-to-actor triples, the actors graph their other triples about actors."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from graph.rdf.ingest import ingest_paths
 from graph.rdf.mapping import document_iri
-from graph.rdf.network import NETWORK_GRAPH, network_predicates
+from graph.rdf.network import ACTORS_GRAPH, NETWORK_GRAPH, link_predicates
 from graph.rdf.store import JOURNAL, RDFStore
+from ontology import ACTORS, shortcut_properties
 from tests.conftest import SEED_YAML
 from tests.docs import minimal, write
 
-VALUES = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(network_predicates())) + " }"
+VALUES = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(link_predicates())) + " }"
+SHORTCUTS = ", ".join(f"<{p}>" for p in sorted(shortcut_properties().values()))
 
 
 def network(store: RDFStore) -> set[tuple[str, ...]]:
@@ -26,9 +31,23 @@ def derived(store: RDFStore) -> set[tuple[str, ...]]:
     return {tuple(map(str, row)) for row in store.rows(rows)}
 
 
+def held_about_actors(store: RDFStore) -> set[tuple[str, ...]]:
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ ?s ?p ?o }} }}")
+    return {tuple(map(str, row)) for row in store.rows(rows)}
+
+
+def about_actors(store: RDFStore) -> set[tuple[str, ...]]:
+    rows = store.query(
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?g a ag:Document . ?s ?p ?o }} "
+        f'FILTER (STRSTARTS(STR(?s), "{ACTORS}") && ?p NOT IN ({SHORTCUTS})) }}'
+    )
+    return {tuple(map(str, row)) for row in store.rows(rows)}
+
+
 def test_network_holds_each_actor_edge_of_the_documents(seed_store: RDFStore) -> None:
     edges = network(seed_store)
     assert edges == derived(seed_store)
+    assert held_about_actors(seed_store) == about_actors(seed_store) != set()
     assert len(edges) >= 12  # accusations, denials, the warning, part-of and speaks-for
 
 
@@ -41,8 +60,10 @@ def test_an_edge_backed_by_two_documents_survives_the_removal_of_one(
     both = network(store)
     assert store.remove_graph(document_iri("a"))
     assert network(store) == both == derived(store)
+    assert held_about_actors(store) == about_actors(store)
     assert store.remove_graph(document_iri("b"))
     assert network(store) == set() == derived(store)
+    assert held_about_actors(store) == about_actors(store)
 
 
 def test_replacing_a_document_drops_the_edges_it_no_longer_makes(
@@ -55,6 +76,7 @@ def test_replacing_a_document_drops_the_edges_it_no_longer_makes(
     write(path, doc)
     assert ingest_paths(store, [path]).ok
     assert network(store) == derived(store)
+    assert held_about_actors(store) == about_actors(store)
     assert not any(p.endswith("#denied") for _, p, _ in network(store))
 
 
@@ -65,6 +87,7 @@ def test_recovery_from_an_interrupted_load_prunes_the_network(tmp_path: Path) ->
     with RDFStore.in_data_dir(tmp_path) as store:
         assert store.document_ids() == ["mini"]
         assert network(store) == derived(store) != set()
+        assert held_about_actors(store) == about_actors(store)
 
 
 def test_batches_of_new_and_replaced_documents_keep_the_network_whole(
@@ -80,4 +103,20 @@ def test_batches_of_new_and_replaced_documents_keep_the_network_whole(
     report = ingest_paths(store, [paths[n] for n in "cbdaef"], batch_size=2)
     assert report.ok and report.ingested == list("cbdaef")  # in input order
     assert network(store) == derived(store)
+    assert held_about_actors(store) == about_actors(store)
     assert any(p.endswith("#denied") for _, p, _ in network(store))  # a, c … still say it
+
+
+def test_a_store_from_before_the_actors_graph_gets_it_when_opened(tmp_path: Path) -> None:
+    """Stores written before the actors graph was kept read their actor list from it now;
+    opening one writes it, so nobody is missing."""
+    from graph.rdf import catalog
+
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert ingest_paths(store, [SEED_YAML]).ok
+        before = catalog.actors(store)
+        store.oxigraph.remove_graph(ox.NamedNode(str(ACTORS_GRAPH)))
+        assert catalog.actors(store) == {}
+    with RDFStore.in_data_dir(tmp_path) as store:
+        assert catalog.actors(store) == before != {}
+        assert held_about_actors(store) == about_actors(store)

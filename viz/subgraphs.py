@@ -16,7 +16,7 @@ from rdflib import BNode, URIRef
 
 from graph import queries
 from graph.property.backend import CypherBackend
-from graph.rdf.network import NETWORK_GRAPH
+from graph.rdf.network import ACTORS_GRAPH, NETWORK_GRAPH
 from graph.rdf.ntriples import iri_text
 from graph.rdf.store import RDFStore
 from graph.sync.mapping import relationship_type
@@ -58,7 +58,8 @@ def network_subgraph(store: RDFStore) -> Subgraph:
     part-of, speaks-for), each with its statements: what an export of everything holds."""
     rows = store.solutions(f"SELECT ?a ?p ?b WHERE {{ GRAPH <{NETWORK_GRAPH}> {{ ?a ?p ?b }} }}")
     keys = [(r["a"].value, relationship_type(r["p"].value), r["b"].value) for r in rows]
-    actors = [r["a"].value for r in store.solutions("SELECT DISTINCT ?a WHERE { ?a a ag:Actor }")]
+    held = f"SELECT ?a WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ ?a a ag:Actor }} }}"
+    actors = [r["a"].value for r in store.solutions(held)]
     return _subgraph(store, actors, with_evidence(store, keys), "The actor network")
 
 

@@ -26,11 +26,11 @@ from graph.rdf.ntriples import GraphText, Triple, iri_term, literal_term, term, 
 from graph.rdf.store import RDFStore
 from loaders.errors import StoreError, UsageError
 from loaders.names import normal_name
-from ontology import AG, ID, WD
+from ontology import ACTORS, AG, ID, WD
 from ontology.namespace import OWL, RDFS, SKOS, XSD
 
 CURATION_GRAPH = ID["graph/curation"]
-_ACTOR = str(ID) + "actor/"
+_ACTOR = str(ACTORS)
 
 
 @dataclass

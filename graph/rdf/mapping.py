@@ -24,7 +24,7 @@ from rdflib import URIRef
 from graph.rdf.ntriples import iri_term, literal_term, term
 from loaders.model import AnnotatedDocument, Entity, Span
 from loaders.names import normal_name
-from ontology import AG, ID, OA, SCHEMA, WD, ActorKind, Modality, StatementKind, act_types
+from ontology import ACTORS, AG, ID, OA, SCHEMA, WD, ActorKind, Modality, StatementKind, act_types
 from ontology.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 _CONTEXT = 32  # characters of oa:prefix / oa:suffix around each quoted span
@@ -41,8 +41,8 @@ def document_iri(doc_id: str) -> URIRef:
 def actor_iri(entity: Entity) -> URIRef:
     """One IRI per real-world actor across documents: by Wikidata id, else by name."""
     if entity.wikidata:
-        return ID[f"actor/{entity.wikidata}"]
-    return ID[f"actor/{name_key(entity.name)}"]
+        return ACTORS[entity.wikidata]
+    return ACTORS[name_key(entity.name)]
 
 
 @lru_cache(maxsize=1 << 16)  # actors recur across documents; each name is worked out once

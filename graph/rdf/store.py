@@ -11,6 +11,7 @@ removed again: it did not exist before the load began.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 from collections.abc import Collection, Iterator
 from pathlib import Path
@@ -22,8 +23,10 @@ from rdflib.query import Result
 
 from graph.rdf.mapping import document_iri
 from graph.rdf.network import (
+    derived_graphs,
+    fill_actors_operation,
     insert_operation,
-    network_graph,
+    lacks_actors_graph,
     prune_operation,
     release_operation,
 )
@@ -34,6 +37,7 @@ from loaders.errors import NotFoundError, QueryError, StoreError
 from ontology import AG, ONTOLOGY_TTL
 from ontology.namespace import ONTOLOGY_IRI, PREFIXES
 
+log = logging.getLogger("allegraph.store")
 RDF_DIR = "rdf"
 JOURNAL = "bulk-load.journal"
 JOURNALS = JOURNAL.replace(".", "*.", 1)  # one per load under way, numbered
@@ -71,6 +75,9 @@ class RDFStore:
             self.dataset.bind(prefix, namespace, override=True)
         self._roll_back_interrupted_load()
         self._ensure_ontology()
+        if lacks_actors_graph(self._ox):
+            log.warning("writing the actors graph of a store from before it was kept (once)")
+            self._ox.update(fill_actors_operation())
 
     def _new_journal(self) -> Path | None:
         """A journal of its own for a load about to begin (None for an in-memory store)."""
@@ -287,7 +294,7 @@ def prepare(graphs: Graphs) -> Prepared:
 def _new_quads(graphs: Graphs) -> bytes:
     """As UTF-8, which the loader reads anyway: a text with one non-Latin-1 character is
     held by Python at four bytes a character, and a batch waits while the one before loads."""
-    return nquads([*graphs, network_graph(text for _, text in graphs)]).encode("utf-8")
+    return nquads([*graphs, *derived_graphs(text for _, text in graphs)]).encode("utf-8")
 
 
 def _open_failure(path: Path, exc: OSError) -> str:

@@ -20,7 +20,8 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.property.rows import EdgeRow, NodeRow
-from graph.rdf.network import NETWORK_GRAPH
+from graph.rdf.curation import CURATION_GRAPH
+from graph.rdf.network import ACTORS_GRAPH
 from graph.rdf.ntriples import (
     RawTriple,
     iri_term,
@@ -30,11 +31,11 @@ from graph.rdf.ntriples import (
     oxigraph_text,
     triples_by_subject,
 )
-from ontology import AG, ID, OA, StatementKind, load_ontology
-from ontology.namespace import ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, XSD
+from ontology import ACTORS, AG, ID, OA, StatementKind, load_ontology
+from ontology.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 _AG, _ID = str(AG._NS), str(ID)
-_ACTORS = _ID + "actor/"
+_ACTORS = str(ACTORS)
 _AG_TEXT, _ID_TEXT = "<" + _AG, "<" + _ID
 _TYPE_IRI = str(RDF.type)
 _INTEGERS = {str(XSD.integer), str(XSD.int), str(XSD.long), str(XSD.nonNegativeInteger)}
@@ -367,17 +368,18 @@ def _solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
 
 
 def union_pairs(store: ox.Store, subjects: list[str]) -> dict[str, Pairs]:
-    """Distinct (predicate, object) pairs of each subject across all document graphs."""
+    """Distinct (predicate, object) pairs of each actor across all document graphs (and the
+    curation graph), shortcuts aside: the actors graph holds each once (`graph.rdf.network`)."""
     if not subjects:
         return {}
+    assert all(shared_by_documents(s) for s in subjects), "only actors are shared by documents"
     values = " ".join(f"<{s}>" for s in subjects)
-    skip = f"<{NETWORK_GRAPH}>, <{ONTOLOGY_IRI}>"
+    graphs = f"<{ACTORS_GRAPH}> <{CURATION_GRAPH}>"
     shortcuts = ", ".join(f"<{p}>" for p in sorted(shortcut_predicates()))
     result = _solutions(
         store,
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} "
-        f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g NOT IN ({skip})) "
-        f"FILTER (?p NOT IN ({shortcuts})) }}",
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?g {{ {graphs} }} "
+        f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?p NOT IN ({shortcuts})) }}",
     )
     found: dict[str, Pairs] = defaultdict(list)
     for solution in result:

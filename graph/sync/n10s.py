@@ -30,7 +30,7 @@ from rdflib.namespace import DC, SH
 from graph.property import cypher
 from graph.property.backend import CypherBackend
 from graph.rdf.curation import CURATION_GRAPH
-from graph.rdf.network import NETWORK_GRAPH
+from graph.rdf.network import DERIVED_GRAPHS
 from graph.rdf.store import RDFStore
 from graph.sync.mapping import shared_by_documents
 from graph.sync.run import BATCH_DOCUMENTS, ROWS_PER_STATEMENT, SyncReport, _rdf_documents
@@ -53,7 +53,7 @@ N10S_STANDARD_PREFIXES: dict[str, str] = {
 }
 SEPARATOR = "__"  # between prefix and local name, as n10s shortens (`ag__claimant`)
 ARRAY_PREDICATES = frozenset({str(SKOS.altLabel)})  # n10s's multivalPropList, as arrays
-NOT_READ = (NETWORK_GRAPH, CURATION_GRAPH)  # derived from the documents, or bookkeeping
+NOT_READ = (*DERIVED_GRAPHS, CURATION_GRAPH)  # derived from the documents, or bookkeeping
 
 _TYPE = str(RDF.type)
 _GRAPH_HASH = str(AG.graphHash)

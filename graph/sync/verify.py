@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph.property import cypher
 from graph.property.backend import CypherBackend
-from graph.rdf.network import NETWORK_GRAPH
+from graph.rdf.network import DERIVED_GRAPHS
 from graph.rdf.store import RDFStore
 from graph.sync.mapping import (
     ontology_nodes,
@@ -15,7 +15,8 @@ from graph.sync.mapping import (
 from ontology import AG, ID, OA
 from ontology.namespace import ONTOLOGY_IRI, RDF
 
-_DOCUMENT_GRAPHS = f"FILTER (?g NOT IN (<{NETWORK_GRAPH}>, <{ONTOLOGY_IRI}>))"
+_NOT_DOCUMENTS = ", ".join(f"<{g}>" for g in (*DERIVED_GRAPHS, ONTOLOGY_IRI))
+_DOCUMENT_GRAPHS = f"FILTER (?g NOT IN ({_NOT_DOCUMENTS}))"
 
 
 def expected_counts(store: RDFStore) -> dict[str, int]:
