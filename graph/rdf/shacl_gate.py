@@ -1,0 +1,107 @@
+"""The SHACL gate: a fast, exact answer to "does this batch conform?", before pySHACL.
+
+The batch's N-Triples are loaded into an in-memory Oxigraph store (parsed in Rust) and the
+shapes, compiled to one SPARQL ASK query (`graph.rdf.shapes_sparql`), are asked of it. When
+the gate says a batch conforms, pySHACL would say so too; when it says not, pySHACL
+validates the batch as before and writes the messages (`graph.rdf.shacl`).
+
+For the two to agree, Oxigraph must see the terms pySHACL sees (rdflib terms made by
+`graph.rdf.ntriples.rdflib_triples`). They part on a few forms, which the gate refuses
+rather than judges: an escape other than the four `literal_term` writes (Oxigraph reads
+`\\t` or `\\u0041`, rdflib keeps the characters), a language tag with a capital (Oxigraph
+lowers it), blank nodes, and typed literals that either side would rewrite or find
+ill-typed (Oxigraph keeps `5` for `+05`, rdflib finds `2020-01-01T24:00:00` ill-typed,
+`"x"^^xsd:string` is another term than `"x"` in rdflib). allegraph's mapping writes none of
+these, so the gate's refusals are real violations.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from graph.rdf.shapes_sparql import CompiledShapes, compile_shapes
+
+# A typed literal as allegraph writes it: the object of a line (after a space), no escapes.
+_TYPED = re.compile(r' "([^"\\\n]*)"\^\^<([^>\n]*)> \.\n')
+_UPPER_TAG = re.compile(r'"@[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]* \.\n')
+_MAYBE_OTHER_ESCAPE = re.compile(r'\\[^"nr\\]')  # or an escaped backslash before a letter
+_OTHER_ESCAPE = re.compile(r'\\[^"nr]')  # once escaped backslashes are taken out
+_BLANK_OBJECT = re.compile(r'> _:[^ "\n]* \.\n')
+_SUBCLASS = f"<{RDFS.subClassOf}>"
+_STRINGS = {str(XSD.string), str(RDF.langString)}
+_TYPED_IN_STORE = f"""SELECT DISTINCT ?o WHERE {{ ?s ?p ?o
+    FILTER(isLiteral(?o) && datatype(?o) NOT IN (<{XSD.string}>, <{RDF.langString}>)) }}"""
+
+
+class ShaclGate:
+    """The shapes compiled once; `conforms` for each batch."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.compiled: CompiledShapes = compile_shapes(shapes)
+
+    def conforms(self, ntriples: str) -> bool:
+        """True only if pySHACL would find the graph of these lines conforming."""
+        typed = _typed_literals(ntriples)
+        if typed is None or not all(_rdflib_agrees(lex, dt) for lex, dt in typed):
+            return False
+        store = ox.Store()
+        try:
+            store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
+        except (SyntaxError, ValueError):  # a form Oxigraph refuses: pySHACL decides
+            return False
+        if _store_typed(store) != typed:
+            return False
+        if bool(store.query(self.compiled.violations)):
+            return False
+        return all(
+            _matches(check.pattern, value)
+            for check in self.compiled.patterns
+            for (value,) in _solutions(store, check.query)
+        )
+
+
+def _typed_literals(ntriples: str) -> set[tuple[str, str]] | None:
+    """The typed literals of the lines, as (lexical form, datatype IRI); None if a line has a
+    form on which Oxigraph and rdflib could read different terms."""
+    if _MAYBE_OTHER_ESCAPE.search(ntriples) and _OTHER_ESCAPE.search(ntriples.replace("\\\\", "")):
+        return None
+    if _UPPER_TAG.search(ntriples) or _SUBCLASS in ntriples:
+        return None
+    if ntriples.startswith("_:") or "\n_:" in ntriples or _BLANK_OBJECT.search(ntriples):
+        return None
+    found = _TYPED.findall(ntriples)
+    if len(found) != ntriples.count('"^^<'):  # one with escapes in it, or a string's text
+        return None
+    typed = set(found)
+    if any(datatype in _STRINGS for _, datatype in typed):
+        return None
+    return typed
+
+
+@lru_cache(maxsize=1 << 16)  # offsets and dates recur from batch to batch
+def _rdflib_agrees(lexical: str, datatype: str) -> bool:
+    """rdflib reads the literal as well-typed and keeps its lexical form unchanged."""
+    literal = Literal(lexical, datatype=URIRef(datatype))
+    return not literal.ill_typed and str(literal) == lexical
+
+
+def _store_typed(store: ox.Store) -> set[tuple[str, str]]:
+    """The typed literals as Oxigraph holds them: a literal it rewrote (to its canonical
+    form) is not among those of the text, so the two sets differ."""
+    return {(o.value, o.datatype.value) for (o,) in _solutions(store, _TYPED_IN_STORE)}
+
+
+def _solutions(store: ox.Store, select: str) -> ox.QuerySolutions:
+    solutions = store.query(select)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
+def _matches(pattern: re.Pattern[str], value: ox.NamedNode | ox.Literal | ox.BlankNode) -> bool:
+    """pySHACL's test: `re.search` on the string of an IRI or a literal."""
+    return not isinstance(value, ox.BlankNode) and pattern.search(value.value) is not None
