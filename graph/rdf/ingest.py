@@ -1,9 +1,10 @@
 """Ingest: files → `AnnotatedDocument` → triples → SHACL → store, in bounded batches.
 
-Memory stays flat however many files there are: at most `LOADS_AT_ONCE` + 1 batches of
-`batch_size` documents are held at once, those being written to the store (Oxigraph's loader
-runs without Python's lock, on threads of its own) and the next, being read, mapped and
-checked against the shapes (`graph.rdf.shacl`, its gate on a thread of its own). A
+Memory stays flat however many files there are: at most `LOADS_AT_ONCE` + 2 batches of
+`batch_size` documents are held at once: those being written to the store (Oxigraph's loader
+runs without Python's lock, on threads of its own), the one being checked against the shapes
+(the SHACL gate, `graph.rdf.shacl`, on a thread of its own too) and the next, being read and
+mapped meanwhile. A
 bad file is reported and skipped; it never reaches the store. Each document written is logged
 on `allegraph.ingest` (the server writes those lines as JSON, with the request's id).
 """
@@ -62,6 +63,16 @@ class _Pending:
     ntriples: str
 
 
+@dataclass
+class _Checking:
+    """A batch whose SHACL verdict is being worked out, and where its refusals go in the
+    report (files refused while it was checked come after them, as in a run without it)."""
+
+    batch: list[_Pending]
+    verdict: Future[bool] | None
+    place: int
+
+
 class Ingestor:
     """Collects documents into batches and writes each batch once it is validated.
 
@@ -80,6 +91,7 @@ class Ingestor:
         self._actors: ActorIndex | None = None
         self._writer = BackgroundWriter("allegraph-ingest", at_once=LOADS_AT_ONCE)
         self._gate = ThreadPoolExecutor(1, thread_name_prefix="allegraph-shacl")
+        self._checking: _Checking | None = None
         self._queued = IngestReport()  # what the writer threads were given, in input order
         self._logged: list[dict[str, object]] = []  # a log line for each, once all are written
 
@@ -91,6 +103,7 @@ class Ingestor:
             try:
                 if kind is None:
                     self.flush()
+                    self._write_checked()
             finally:
                 self._gate.shutdown(wait=True, cancel_futures=True)
         if kind is None:  # then every batch was written (a failed write is raised above)
@@ -124,26 +137,32 @@ class Ingestor:
             self.flush()
 
     def flush(self) -> None:
-        """Validate the batch and queue its good documents on the writer threads: new
-        documents are loaded beside the batches before, replacements alone (an update reads
-        what the other graphs hold). The SHACL gate runs on a thread of its own while the
-        batch is prepared for the store as if it conformed (it nearly always does)."""
+        """Start the SHACL gate on the batch, on its thread, and write the batch before it,
+        whose verdict is in by now: the gate's work overlaps reading the next batch."""
         batch, self._batch = self._batch, []
         if not batch:
             return
         graphs: Graphs = [(p.graph, p.ntriples) for p in batch]
         verdict = self._gate.submit(gate_passes, graphs) if self.shacl else None
+        self._write_checked()
+        self._checking = _Checking(batch, verdict, len(self.report.failed))
+        if verdict is None:  # SHACL is off: nothing to wait for
+            self._write_checked()
+
+    def _write_checked(self) -> None:
+        """Queue the good documents of the batch checked last on the writer threads: new
+        documents are loaded beside the batches before, replacements alone (an update reads
+        what the other graphs hold)."""
+        checking, self._checking = self._checking, None
+        if checking is None:
+            return
+        refused = self._refused(checking)
+        batch = [p for p in checking.batch if p.graph not in refused]
         held = [self.store.has_graph(p.graph) for p in batch]
         fresh = [p for p, there in zip(batch, held, strict=True) if not there]
-        prepared = prepare([(p.graph, p.ntriples) for p in fresh]) if fresh else None
-        refused = self._refused(batch, graphs, verdict)
-        if refused:  # the rare bad batch: prepared again without the refused documents
-            held = [there for p, there in zip(batch, held, strict=True) if p.graph not in refused]
-            batch = [p for p in batch if p.graph not in refused]
-            fresh = [p for p, there in zip(batch, held, strict=True) if not there]
-            prepared = prepare([(p.graph, p.ntriples) for p in fresh]) if fresh else None
         replaced = [p for p, there in zip(batch, held, strict=True) if there]
         if fresh:  # prepared here: the store's loading is the slower side
+            prepared = prepare([(p.graph, p.ntriples) for p in fresh])
             self._writer.submit(self._write, fresh, prepared)
         if replaced:
             self._writer.submit(self._write, replaced, None, alone=True)
@@ -160,20 +179,25 @@ class Ingestor:
             )
         self._queued.triples += sum(p.ntriples.count("\n") for p in batch)
 
-    def _refused(
-        self, batch: list[_Pending], graphs: Graphs, verdict: Future[bool] | None
-    ) -> set[URIRef]:
-        """The documents SHACL refuses, each reported with pySHACL's messages."""
-        if verdict is None:
+    def _refused(self, checking: _Checking) -> set[URIRef]:
+        """The documents SHACL refuses, each reported with pySHACL's messages, in the report
+        where they would have been without the gate's thread."""
+        if checking.verdict is None:
             return set()
-        problems = shacl_problems(graphs, verdict.result())
-        for pending in batch:
-            if pending.graph in problems:
-                found = [
+        graphs: Graphs = [(p.graph, p.ntriples) for p in checking.batch]
+        problems = shacl_problems(graphs, checking.verdict.result())
+        failed = [
+            InputError(
+                pending.source,
+                [
                     Problem(p.place, f"does not conform: {p.reason}")
                     for p in problems[pending.graph]
-                ]
-                self.report.failed.append(InputError(pending.source, found))
+                ],
+            )
+            for pending in checking.batch
+            if pending.graph in problems
+        ]
+        self.report.failed[checking.place : checking.place] = failed
         return set(problems)
 
     def _write(self, documents: list[_Pending], prepared: Prepared | None) -> None:

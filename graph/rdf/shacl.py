@@ -40,7 +40,7 @@ def shacl_problems(graphs: Graphs, passed: bool | None = None) -> dict[URIRef, l
         return {}
     if passed is None:
         passed = gate_passes(graphs)
-    if passed or _conforms(graphs):
+    if passed or pyshacl_conforms(graphs):
         return {}
     found: dict[URIRef, list[Problem]] = {}
     for graph, text in graphs:
@@ -50,7 +50,8 @@ def shacl_problems(graphs: Graphs, passed: bool | None = None) -> dict[URIRef, l
     return found
 
 
-def _conforms(graphs: Graphs) -> bool:
+def pyshacl_conforms(graphs: Graphs) -> bool:
+    """pySHACL's verdict on the batch as one graph (seconds for a batch of 200)."""
     conforms, _, _ = _run(graphs)
     return conforms
 

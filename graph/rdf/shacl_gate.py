@@ -18,7 +18,6 @@ these, so the gate's refusals are real violations.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -34,8 +33,6 @@ _OTHER_ESCAPE = re.compile(r'\\[^"nr]')  # once escaped backslashes are taken ou
 _BLANK_OBJECT = re.compile(r'> _:[^ "\n]* \.\n')
 _SUBCLASS = f"<{RDFS.subClassOf}>"
 _STRINGS = {str(XSD.string), str(RDF.langString)}
-_TYPED_IN_STORE = f"""SELECT DISTINCT ?o WHERE {{ ?s ?p ?o
-    FILTER(isLiteral(?o) && datatype(?o) NOT IN (<{XSD.string}>, <{RDF.langString}>)) }}"""
 
 
 class ShaclGate:
@@ -47,14 +44,13 @@ class ShaclGate:
     def conforms(self, ntriples: str) -> bool:
         """True only if pySHACL would find the graph of these lines conforming."""
         typed = _typed_literals(ntriples)
-        if typed is None or not all(_rdflib_agrees(lex, dt) for lex, dt in typed):
+        if typed is None or not _both_keep(typed):
             return False
         store = ox.Store()
         try:
-            store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
+            # lenient: IRIs are taken as written, as rdflib takes them (and 30% faster)
+            store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, lenient=True)
         except (SyntaxError, ValueError):  # a form Oxigraph refuses: pySHACL decides
-            return False
-        if _store_typed(store) != typed:
             return False
         if bool(store.query(self.compiled.violations)):
             return False
@@ -72,7 +68,9 @@ def _typed_literals(ntriples: str) -> set[tuple[str, str]] | None:
         return None
     if _UPPER_TAG.search(ntriples) or _SUBCLASS in ntriples:
         return None
-    if ntriples.startswith("_:") or "\n_:" in ntriples or _BLANK_OBJECT.search(ntriples):
+    if "_:" in ntriples and (
+        ntriples.startswith("_:") or "\n_:" in ntriples or _BLANK_OBJECT.search(ntriples)
+    ):
         return None
     found = _TYPED.findall(ntriples)
     if len(found) != ntriples.count('"^^<'):  # one with escapes in it, or a string's text
@@ -83,17 +81,45 @@ def _typed_literals(ntriples: str) -> set[tuple[str, str]] | None:
     return typed
 
 
-@lru_cache(maxsize=1 << 16)  # offsets and dates recur from batch to batch
-def _rdflib_agrees(lexical: str, datatype: str) -> bool:
-    """rdflib reads the literal as well-typed and keeps its lexical form unchanged."""
+_KEPT: dict[tuple[str, str], bool] = {}  # offsets and dates recur from batch to batch
+
+
+def _both_keep(typed: set[tuple[str, str]]) -> bool:
+    """Each typed literal is read by rdflib and by Oxigraph as itself: well-typed for
+    rdflib, and in the canonical form of both (Oxigraph keeps `5` of `+05`, rdflib keeps
+    `1.0` of a decimal `1.0` where Oxigraph keeps `1`)."""
+    new = [literal for literal in typed if literal not in _KEPT]
+    if new:
+        kept = _oxigraph_keeps(new)
+        if kept is None:
+            return False
+        if len(_KEPT) > 1 << 16:
+            _KEPT.clear()
+        for literal, oxigraph in zip(new, kept, strict=True):
+            _KEPT[literal] = oxigraph and _rdflib_keeps(*literal)
+    return all(_KEPT.get(literal, False) for literal in typed)
+
+
+def _rdflib_keeps(lexical: str, datatype: str) -> bool:
     literal = Literal(lexical, datatype=URIRef(datatype))
     return not literal.ill_typed and str(literal) == lexical
 
 
-def _store_typed(store: ox.Store) -> set[tuple[str, str]]:
-    """The typed literals as Oxigraph holds them: a literal it rewrote (to its canonical
-    form) is not among those of the text, so the two sets differ."""
-    return {(o.value, o.datatype.value) for (o,) in _solutions(store, _TYPED_IN_STORE)}
+def _oxigraph_keeps(typed: list[tuple[str, str]]) -> list[bool] | None:
+    """Whether Oxigraph keeps each literal as it is, from one query over them all (they
+    hold no quote and no backslash, so they go into it as they are); None if it cannot."""
+    rows = " ".join(
+        f'({i} "{lexical}"^^<{datatype}>)' for i, (lexical, datatype) in enumerate(typed)
+    )
+    try:
+        solutions = _solutions(ox.Store(), f"SELECT ?i ?x WHERE {{ VALUES (?i ?x) {{ {rows} }} }}")
+    except (SyntaxError, ValueError):
+        return None
+    kept = [False] * len(typed)
+    for i, x in solutions:
+        lexical, datatype = typed[int(i.value)]
+        kept[int(i.value)] = x.value == lexical and x.datatype.value == datatype
+    return kept
 
 
 def _solutions(store: ox.Store, select: str) -> ox.QuerySolutions:
