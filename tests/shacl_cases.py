@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
 from graph.rdf.mapping import document_iri, document_ntriples
 from graph.rdf.ntriples import term
+from loaders.synthetic import generate_documents
 from loaders.validation import validate_document
-from ontology import AG, OA, SCHEMA
+from ontology import AG, ID, OA, SCHEMA
 from ontology.namespace import DCTERMS, OWL, PROV, RDF, RDFS, WD, XSD
 from tests.docs import minimal
 
@@ -98,6 +100,7 @@ def _selector(cls: URIRef, predicate: URIRef, value: str) -> Break:
 
 
 _OTHER_DOC = term(document_iri("other"))
+_ACT2 = term(ID["act/mini/other"])  # a second alleged act
 HEX = "0" * 64
 
 CASES: dict[tuple[str, URIRef | None, str], Break] = {
@@ -147,9 +150,9 @@ CASES: dict[tuple[str, URIRef | None, str], Break] = {
     ("StatementShape", AG.claimant, "class"): lambda x: x.replace(_statement(x), AG.claimant, D),
     ("StatementShape", AG.target, "class"): lambda x: x.add(_statement(x), AG.target, D),
     ("StatementShape", AG.allegedAct, "maxCount"): lambda x: (
-        x.add(_statement(x), AG.allegedAct, "<https://w3id.org/allegraph/id/act/mini/other>")
-        .add("<https://w3id.org/allegraph/id/act/mini/other>", RDF.type, term(AG.AllegedAct))
-        .add("<https://w3id.org/allegraph/id/act/mini/other>", RDFS.label, _lit("another act"))
+        x.add(_statement(x), AG.allegedAct, _ACT2)
+        .add(_ACT2, RDF.type, term(AG.AllegedAct))
+        .add(_ACT2, RDFS.label, _lit("another act"))
     ),
     ("StatementShape", AG.allegedAct, "class"): lambda x: x.replace(
         _statement(x), AG.allegedAct, D
@@ -210,7 +213,7 @@ CASES: dict[tuple[str, URIRef | None, str], Break] = {
         x.first(OA.Annotation), OA.hasTarget, x.object(_second(x, OA.Annotation), OA.hasTarget)
     ),
     ("AnnotationShape", OA.hasTarget, "node"): lambda x: x.replace(
-        x.first(OA.Annotation), OA.hasTarget, "<https://w3id.org/allegraph/id/nowhere>"
+        x.first(OA.Annotation), OA.hasTarget, term(ID["nowhere"])
     ),
     ("SpecificResourceShape", OA.hasSource, "minCount"): lambda x: x.drop(
         annotation_target(x), OA.hasSource
@@ -274,3 +277,84 @@ UNWRITABLE = {
     ("ActorShape", None, "nodeKind"),
     ("StatementShape", None, "nodeKind"),
 }
+
+
+# Real document graphs broken at random, for the property test (the gate never passes what
+# pySHACL refuses) and for bench/shacl.py.
+
+BASES = [
+    full_text(),
+    *(
+        document_ntriples(validate_document("synthetic", d.model_dump(exclude_none=True)))
+        for d in generate_documents(2, seed=7)
+    ),
+]
+_CLASSES = [AG.Document, AG.Actor, AG.Statement, AG.Accusation, AG.AllegedAct, OA.Annotation]
+_CLASSES += [OA.TextPositionSelector, OA.TextQuoteSelector]
+_X = str(XSD)
+_VALUES = [
+    '""',
+    '"x"',
+    '"x"@en',
+    '"x"@EN',
+    f'"x"^^<{_X}string>',
+    f'"5"^^<{_X}integer>',
+    f'"+05"^^<{_X}integer>',
+    f'"-1"^^<{_X}integer>',
+    f'"abc"^^<{_X}integer>',
+    f'"1.0"^^<{_X}decimal>',
+    f'"99999999999999999999"^^<{_X}integer>',
+    f'"2020-01-01"^^<{_X}date>',
+    f'"2020-02-30"^^<{_X}date>',
+    f'"2020-01-01T24:00:00"^^<{_X}dateTime>',
+    f'"2020-01-01T10:00:00Z"^^<{_X}dateTime>',
+    f'"{HEX}"',
+    f'"{HEX}\\n"',
+    '"a\\tb"',
+    term(AG.Asserted),
+    term(DOC),
+    term(ID["actor/nobody"]),
+    *(term(c) for c in _CLASSES),
+]
+
+
+_TRICKY = [  # lexical forms on which Oxigraph, rdflib and XSD part ways
+    *("+05", "05", "-1", "abc", "", " 5", "1.0", "9223372036854775808"),
+    *("2020-02-30", "0000-01-01", "2020-01-01+00:00", "2020-13-01", "20200101"),
+    *("2020-01-01T24:00:00", "2020-01-01T10:00:00+00:00", "2020-01-01T10:00:00.000"),
+]
+_DATATYPES = ["integer", "decimal", "date", "dateTime", "string", "nonNegativeInteger"]
+_CHANGES = ["drop", "object", "copy", "predicate", "subject", "type", "lexical", "datatype"]
+
+
+@st.composite
+def broken_documents(draw: st.DrawFn) -> str:
+    """A document graph with one to three lines dropped, copied, or given another part
+    (half the time a line with a typed literal, given another lexical form or datatype)."""
+    lines = Lines(draw(st.sampled_from(BASES))).lines
+    for _ in range(draw(st.integers(1, 3))):
+        typed = [k for k, line in enumerate(lines) if '"^^<' in line]
+        typed_line: bool = bool(typed) and draw(st.booleans())
+        i = draw(st.sampled_from(typed) if typed_line else st.integers(0, len(lines) - 1))
+        s, p, o = lines[i][:-3].split(" ", 2)
+        other = draw(st.sampled_from(lines))[:-3].split(" ", 2)
+        change = draw(st.sampled_from(_CHANGES))
+        lexical, _, datatype = o.rpartition("^^")
+        if change == "drop":
+            del lines[i]
+        elif change in ("object", "copy"):
+            line = f"{s} {p} {draw(st.sampled_from([*_VALUES, other[2]]))} .\n"
+            lines[i : i + (change == "object")] = [line]
+        elif change == "predicate":
+            lines[i] = f"{s} {other[1]} {o} .\n"
+        elif change == "subject":
+            lines[i] = f"{other[0]} {p} {o} .\n"
+        elif change == "type":
+            lines.append(f"{s} {term(RDF.type)} {term(draw(st.sampled_from(_CLASSES)))} .\n")
+        elif change == "lexical" and lexical:
+            lines[i] = f'{s} {p} "{draw(st.sampled_from(_TRICKY))}"^^{datatype} .\n'
+        elif change == "datatype" and lexical:
+            lines[i] = f"{s} {p} {lexical}^^<{_X}{draw(st.sampled_from(_DATATYPES))}> .\n"
+        if not lines:
+            break
+    return "".join(lines)
