@@ -12,7 +12,8 @@ rather than judges: an escape other than the four `literal_term` writes (Oxigrap
 lowers it), blank nodes, and typed literals that either side would rewrite or find
 ill-typed (Oxigraph keeps `5` for `+05`, rdflib finds `2020-01-01T24:00:00` ill-typed,
 `"x"^^xsd:string` is another term than `"x"` in rdflib). allegraph's mapping writes none of
-these, so the gate's refusals are real violations.
+these, so on its output the gate refuses hardly anything pySHACL would pass; what it does
+refuse, pySHACL decides.
 """
 
 from __future__ import annotations
