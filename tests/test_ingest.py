@@ -7,9 +7,11 @@ from pathlib import Path
 
 from rdflib import Literal
 
-from graph.rdf.ingest import ingest_paths
+from graph.rdf.ingest import Ingestor, ingest_paths
 from graph.rdf.mapping import document_iri
 from graph.rdf.store import RDFStore
+from loaders.errors import InputError
+from loaders.validation import validate_document
 from ontology.namespace import XSD
 from tests.conftest import SEED_TEXT, SEED_YAML
 from tests.docs import minimal, write
@@ -143,6 +145,27 @@ def test_good_files_are_ingested_and_bad_ones_listed(store: RDFStore, tmp_path: 
     report = ingest_paths(store, files)
     assert report.ingested == ["mini"]
     assert sorted(Path(e.source).name for e in report.failed) == ["bad.json", "missing.yaml"]
+
+
+def test_a_document_shacl_refuses_is_reported_in_its_place_and_never_written(
+    store: RDFStore,
+) -> None:
+    """The SHACL gate works on a batch while the next is read; a refusal still comes in the
+    report where it came before: after the files read before its batch was full."""
+    docs = [validate_document("mem", minimal() | {"id": f"d{i}"}) for i in range(4)]
+    docs[1].statements[0].quote.text = ""  # mapped as an empty ag:quote: sh:minLength 1
+    with Ingestor(store, batch_size=2) as ingestor:
+        ingestor.add("d0.json", docs[0])
+        ingestor.add("d1.json", docs[1])  # the first batch is full: its check starts
+        ingestor.report.failed.append(InputError.single("later.json", "unreadable", "/"))
+        ingestor.add("d2.json", docs[2])
+        ingestor.add("d3.json", docs[3])
+    report = ingestor.report
+    assert [error.source for error in report.failed] == ["d1.json", "later.json"]
+    reasons = [problem.reason for problem in report.failed[0].problems]
+    assert reasons == ["does not conform: a statement needs its evidence quote"]
+    assert report.ingested == ["d0", "d2", "d3"]
+    assert [store.has_graph(document_iri(f"d{i}")) for i in range(4)] == [True, False, True, True]
 
 
 def test_same_document_id_twice_in_one_run_is_refused(store: RDFStore, tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
 """Ingest: files → `AnnotatedDocument` → triples → SHACL → store, in bounded batches.
 
-Memory stays flat however many files there are: at most `LOADS_AT_ONCE` + 1 batches of
-`batch_size` documents are held at once, those being written to the store (Oxigraph's loader
-runs without Python's lock, on threads of its own) and the next, being read and mapped. A
+Memory stays flat however many files there are: at most `LOADS_AT_ONCE` + 2 batches of
+`batch_size` documents are held at once: those being written to the store (Oxigraph's loader
+runs without Python's lock, on threads of its own), the one being checked against the shapes
+(the SHACL gate, `graph.rdf.shacl`, on a thread of its own too) and the next, being read and
+mapped meanwhile. A
 bad file is reported and skipped; it never reaches the store. Each document written is logged
 on `allegraph.ingest` (the server writes those lines as JSON, with the request's id).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from graph.rdf.curation import canonical_actors
 from graph.rdf.identity import ActorIndex
 from graph.rdf.mapping import document_iri, document_ntriples
 from graph.rdf.ntriples import Graphs
-from graph.rdf.shacl import shacl_problems
+from graph.rdf.shacl import gate_passes, shacl_problems
 from graph.rdf.store import Prepared, RDFStore, prepare
 from loaders import DEFAULT_MAX_BYTES, load_documents
 from loaders.errors import InputError, Problem
@@ -60,6 +63,16 @@ class _Pending:
     ntriples: str
 
 
+@dataclass
+class _Checking:
+    """A batch whose SHACL verdict is being worked out, and where its refusals go in the
+    report (files refused while it was checked come after them, as in a run without it)."""
+
+    batch: list[_Pending]
+    verdict: Future[bool] | None
+    place: int
+
+
 class Ingestor:
     """Collects documents into batches and writes each batch once it is validated.
 
@@ -77,6 +90,8 @@ class Ingestor:
         self._sources: dict[str, str] = {}  # document id → file it came from in this run
         self._actors: ActorIndex | None = None
         self._writer = BackgroundWriter("allegraph-ingest", at_once=LOADS_AT_ONCE)
+        self._gate = ThreadPoolExecutor(1, thread_name_prefix="allegraph-shacl")
+        self._checking: _Checking | None = None
         self._queued = IngestReport()  # what the writer threads were given, in input order
         self._logged: list[dict[str, object]] = []  # a log line for each, once all are written
 
@@ -85,8 +100,12 @@ class Ingestor:
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         with self._writer:  # waits for the last batches, or drops the queued ones on an error
-            if kind is None:
-                self.flush()
+            try:
+                if kind is None:
+                    self.flush()
+                    self._write_checked()
+            finally:
+                self._gate.shutdown(wait=True, cancel_futures=True)
         if kind is None:  # then every batch was written (a failed write is raised above)
             self.report.ingested.extend(self._queued.ingested)
             self.report.triples += self._queued.triples
@@ -118,31 +137,36 @@ class Ingestor:
             self.flush()
 
     def flush(self) -> None:
-        """Validate the batch and queue its good documents on the writer threads: new
-        documents are loaded beside the batches before, replacements alone (an update reads
-        what the other graphs hold)."""
+        """Start the SHACL gate on the batch, on its thread, and write the batch before it,
+        whose verdict is in by now: the gate's work overlaps reading the next batch."""
         batch, self._batch = self._batch, []
         if not batch:
             return
         graphs: Graphs = [(p.graph, p.ntriples) for p in batch]
-        refused = shacl_problems(graphs) if self.shacl else {}
-        good = [p for p in batch if p.graph not in refused]
-        for pending in batch:
-            if pending.graph in refused:
-                problems = [
-                    Problem(p.place, f"does not conform: {p.reason}")
-                    for p in refused[pending.graph]
-                ]
-                self.report.failed.append(InputError(pending.source, problems))
-        held = [self.store.has_graph(p.graph) for p in good]
-        fresh = [p for p, there in zip(good, held, strict=True) if not there]
-        replaced = [p for p, there in zip(good, held, strict=True) if there]
+        verdict = self._gate.submit(gate_passes, graphs) if self.shacl else None
+        self._write_checked()
+        self._checking = _Checking(batch, verdict, len(self.report.failed))
+        if verdict is None:  # SHACL is off: nothing to wait for
+            self._write_checked()
+
+    def _write_checked(self) -> None:
+        """Queue the good documents of the batch checked last on the writer threads: new
+        documents are loaded beside the batches before, replacements alone (an update reads
+        what the other graphs hold)."""
+        checking, self._checking = self._checking, None
+        if checking is None:
+            return
+        refused = self._refused(checking)
+        batch = [p for p in checking.batch if p.graph not in refused]
+        held = [self.store.has_graph(p.graph) for p in batch]
+        fresh = [p for p, there in zip(batch, held, strict=True) if not there]
+        replaced = [p for p, there in zip(batch, held, strict=True) if there]
         if fresh:  # prepared here: the store's loading is the slower side
             prepared = prepare([(p.graph, p.ntriples) for p in fresh])
             self._writer.submit(self._write, fresh, prepared)
         if replaced:
             self._writer.submit(self._write, replaced, None, alone=True)
-        self._queued.ingested.extend(p.doc_id for p in good)
+        self._queued.ingested.extend(p.doc_id for p in batch)
         if log.isEnabledFor(logging.INFO):
             self._logged.extend(
                 {
@@ -151,9 +175,30 @@ class Ingestor:
                     "triples": p.ntriples.count("\n"),
                     "replaced": there,
                 }
-                for p, there in zip(good, held, strict=True)
+                for p, there in zip(batch, held, strict=True)
             )
-        self._queued.triples += sum(p.ntriples.count("\n") for p in good)
+        self._queued.triples += sum(p.ntriples.count("\n") for p in batch)
+
+    def _refused(self, checking: _Checking) -> set[URIRef]:
+        """The documents SHACL refuses, each reported with pySHACL's messages, in the report
+        where they would have been without the gate's thread."""
+        if checking.verdict is None:
+            return set()
+        graphs: Graphs = [(p.graph, p.ntriples) for p in checking.batch]
+        problems = shacl_problems(graphs, checking.verdict.result())
+        failed = [
+            InputError(
+                pending.source,
+                [
+                    Problem(p.place, f"does not conform: {p.reason}")
+                    for p in problems[pending.graph]
+                ],
+            )
+            for pending in checking.batch
+            if pending.graph in problems
+        ]
+        self.report.failed[checking.place : checking.place] = failed
+        return set(problems)
 
     def _write(self, documents: list[_Pending], prepared: Prepared | None) -> None:
         """On a writer thread: the documents into the store."""
