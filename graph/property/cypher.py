@@ -211,17 +211,21 @@ SET d.graphHash = row.hash
 # sync: the rolled-up accusation network (graph/sync/rolled_up_graph.py) ---------------------
 
 _UP = f"-[:{'|'.join(ROLL_UP_TYPES)}*0..{ROLL_UP_DEPTH}]->"
+_DOWN = f"<-[:{'|'.join(ROLL_UP_TYPES)}*0..{ROLL_UP_DEPTH}]-"  # each pattern from its bound actor
 
 ROLLED_UP_EXACT = f"MATCH (s:{ROLLED_UP_STATE}) RETURN s.exact AS exact"
 SET_ROLLED_UP_EXACT = f"MERGE (s:{ROLLED_UP_STATE}) SET s.exact = $exact"
 
 # What withdrawing documents touches: the accusing pairs of their statements, and the
 # actors whose part-of / speaks-for links they support.
+# (From the statements' own claimant and target: the shortcut edges' owners would be
+# looked for among every accusation of a busy claimant.)
+_ACCUSATION = _labels([StatementKind.accusation.iri.fragment])
 WITHDRAWN_ACCUSATIONS = f"""
 UNWIND $documents AS doc
-MATCH (:Resource {{iri: doc}})<-[:WAS_DERIVED_FROM]-(s:Resource)-[:CLAIMANT]->(c:Actor)
-MATCH (c)-[r:{ACCUSED}]->(t:Actor)
-WHERE r.owner = s.iri
+MATCH (:Resource {{iri: doc}})<-[:WAS_DERIVED_FROM]-(s{_ACCUSATION})
+MATCH (s)-[:CLAIMANT]->(c:Actor)
+MATCH (s)-[:TARGET]->(t:Actor)
 RETURN DISTINCT c.iri AS claimant, t.iri AS target
 """
 
@@ -233,18 +237,21 @@ RETURN DISTINCT u.iri AS actor
 """
 
 # Actors that withdrawing these documents deletes (no other document has them): their
-# derived edges go with them.
+# derived edges go with them. Each actor once, and a busy one (tens of thousands of
+# documents) kept out by its list's length before its list is compared.
 DOOMED_ACTORS = """
 UNWIND $documents AS doc
 MATCH (:Resource {iri: doc})-[:MENTIONS]->(a:Actor)
-WHERE size([d IN a.documents WHERE NOT d IN $documents]) = 0
-RETURN DISTINCT a.iri AS actor
+WITH DISTINCT a
+WITH a WHERE size(a.documents) <= size($documents)
+WITH a WHERE size([d IN a.documents WHERE NOT d IN $documents]) = 0
+RETURN a.iri AS actor
 """
 
 # Actors at or under these (whose roll-ups a link of theirs can change).
 ROLLING_UP_INTO = f"""
 UNWIND $actors AS actor
-MATCH (d:Actor){_UP}(:Actor {{iri: actor}})
+MATCH (:Actor {{iri: actor}}){_DOWN}(d:Actor)
 RETURN DISTINCT d.iri AS actor
 """
 
@@ -282,7 +289,7 @@ MATCH (c:Actor {{iri: actor}})-[r:{ACCUSED}]->(t:Actor)
 
 ACCUSATIONS_OF = f"""
 UNWIND $actors AS actor
-MATCH (c:Actor)-[r:{ACCUSED}]->(t:Actor {{iri: actor}})
+MATCH (t:Actor {{iri: actor}})<-[r:{ACCUSED}]-(c:Actor)
 {_BASE_RETURN}
 """
 
@@ -310,7 +317,7 @@ MATCH (x:Actor {{iri: actor}})-[r:{ROLLED_UP}]->(y:Actor)
 
 ROLLED_UP_INTO = f"""
 UNWIND $actors AS actor
-MATCH (x:Actor)-[r:{ROLLED_UP}]->(y:Actor {{iri: actor}})
+MATCH (y:Actor {{iri: actor}})<-[r:{ROLLED_UP}]-(x:Actor)
 {_ROLLED_UP_RETURN}
 """
 
