@@ -17,8 +17,9 @@ mirrors are decided again. Nothing else is read.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,13 +65,24 @@ def _base(rows: Iterable[dict[str, Any]], into: dict[Pair, frozenset[str]]) -> N
         into[row["claimant"], row["target"]] = act_types(row["actTypes"])
 
 
-def read_base(backend: CypherBackend, pairs: Iterable[Pair]) -> dict[Pair, frozenset[str]]:
-    """These accusing pairs' act types, as the graph holds them (absent: no accusation)."""
+def read_base(
+    backend: CypherBackend, pairs: Iterable[Pair], withdrawn: Mapping[Pair, set[str]]
+) -> tuple[dict[Pair, frozenset[str]], dict[Pair, frozenset[str]]]:
+    """These accusing pairs' act types as the graph holds them (absent: no accusation), and
+    as they are once the accusations of the `withdrawn` statements are gone."""
     found: dict[Pair, frozenset[str]] = {}
-    params = [{"claimant": c, "target": t} for c, t in sorted(set(pairs))]
+    kept: dict[Pair, frozenset[str]] = {}
+    params = [
+        {"claimant": c, "target": t, "withdrawn": sorted(withdrawn.get((c, t), ()))}
+        for c, t in sorted(set(pairs))
+    ]
     for chunk in _chunks(params):
-        _base(backend.read(cypher.ACCUSATIONS_BETWEEN, {"pairs": chunk}), found)
-    return found
+        rows = backend.read(cypher.ACCUSATIONS_BETWEEN, {"pairs": chunk})
+        _base(rows, found)
+        for row in rows:
+            if row["kept"]:
+                kept[row["claimant"], row["target"]] = act_types(row["kept"])
+    return found, kept
 
 
 def read_base_at(backend: CypherBackend, actors: Iterable[str]) -> dict[Pair, frozenset[str]]:
@@ -151,6 +163,33 @@ class Before:
     base: dict[Pair, frozenset[str]] = field(default_factory=dict)
     closures: dict[str, frozenset[str]] = field(default_factory=dict)
     lost: dict[Pair, Edge] = field(default_factory=dict)  # at actors the batch deletes
+    withdrawn: dict[Pair, set[str]] = field(default_factory=dict)  # statements, by pair
+    written: dict[Pair, frozenset[str]] = field(default_factory=dict)  # act types, by pair
+    base_after: dict[Pair, frozenset[str]] = field(default_factory=dict)  # of `pairs`
+
+
+@dataclass
+class Keeper:
+    """Brackets an incremental sync's batches (`before`, the batch, `after`), and counts
+    the seconds that took."""
+
+    seconds: float = 0.0
+
+    def before(
+        self, backend: CypherBackend, withdrawn: list[str], documents: Sequence[DocumentRows]
+    ) -> Before:
+        started = time.perf_counter()
+        try:
+            return before_batch(backend, withdrawn, documents)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def after(self, backend: CypherBackend, before: Before) -> None:
+        started = time.perf_counter()
+        try:
+            after_batch(backend, before)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 def before_batch(
@@ -159,19 +198,29 @@ def before_batch(
     """Read what this batch (documents withdrawn, then documents written) touches."""
     before = Before()
     if withdrawn:
-        rows = backend.read(cypher.WITHDRAWN_ACCUSATIONS, {"documents": withdrawn})
-        before.pairs.update((r["claimant"], r["target"]) for r in rows)
+        for row in backend.read(cypher.WITHDRAWN_ACCUSATIONS, {"documents": withdrawn}):
+            pair = row["claimant"], row["target"]
+            before.withdrawn.setdefault(pair, set()).add(row["statement"])
+        before.pairs.update(before.withdrawn)
         rows = backend.read(cypher.WITHDRAWN_LINKS, {"documents": withdrawn})
         before.linked.update(r["actor"] for r in rows)
         before.lost = _edges_at(backend, withdrawn)
     for document in documents:
         for edge in document.edges:
             if edge.type == cypher.ACCUSED:
-                before.pairs.add((edge.source, edge.target))
+                pair = edge.source, edge.target
+                more = act_types([edge.props.get("actTypes")])
+                before.written[pair] = before.written.get(pair, frozenset()) | more
             elif edge.type in cypher.ROLL_UP_TYPES:
                 before.linked.add(edge.source)
+    before.pairs.update(before.written)
     before.under = read_under(backend, before.linked) if before.linked else set()
-    before.base = read_base(backend, before.pairs)
+    before.base, kept = read_base(backend, before.pairs, before.withdrawn)
+    # What each pair has after the batch: what the withdrawal leaves, and what it writes.
+    for pair in before.pairs:
+        if pair in kept or pair in before.written:
+            more = before.written.get(pair, frozenset())
+            before.base_after[pair] = kept.get(pair, frozenset()) | more
     before.closures = read_closures(backend, before.under | _ends(before.pairs))
     return before
 
@@ -195,7 +244,9 @@ def after_batch(backend: CypherBackend, before: Before) -> None:
     closures = read_closures(backend, under | _ends(before.pairs))
     moved = {a for a in under if closures.get(a) != before.closures.get(a)}
     base = dict(read_base_at(backend, moved)) if moved else {}
-    base.update(read_base(backend, before.pairs))  # a pair with no accusation left is absent
+    for pair in before.pairs:  # a pair with no accusation left is absent
+        base.pop(pair, None)
+    base.update(before.base_after)
     old_base = {p: t for p, t in base.items() if p not in before.pairs} | before.base
     others = _ends(base.keys()) - closures.keys()
     closures |= read_closures(backend, others)
