@@ -8,11 +8,14 @@ its last, so a sync cut off leaves them inexact, the questions compute mirrors t
 meanwhile, and the next sync builds them again whole.
 
 A first sync (or one that finds them inexact or missing) builds them whole from the graph.
-An incremental one brackets each batch: before it, what the batch touches (accusing pairs
-of the statements it withdraws or writes, actors whose part-of / speaks-for links it
-withdraws or writes, and everything under those) is read as it was; after it, as it is;
-the difference of the two is applied to the counts of the pairs they reach, and their
-mirrors are decided again. Nothing else is read.
+An incremental one brackets each batch. Before it: what the batch touches (the accusing
+pairs of the statements it withdraws or writes, the actors whose part-of / speaks-for links
+it withdraws or writes, and everything under those), the pairs' act types as they are and
+as the withdrawal leaves them (the written rows' act types are added to those: the pairs
+are read once, a busy pair being hundreds of parallel edges), and the actors' roll-ups.
+After it: the roll-ups again, and the pairs of any actor whose roll-up moved. The
+difference is applied to the counts of the pairs it reaches, and their mirrors are decided
+again. Nothing else is read.
 """
 
 from __future__ import annotations
