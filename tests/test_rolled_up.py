@@ -52,7 +52,7 @@ KINDS = {"P": "Person", "Q": "Person"}  # the others are organisations
 
 def doc(
     name: str,
-    accusations: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+    accusations: list[tuple[str, str, str]] = (),  # type: ignore[assignment]  # act "": none
     links: list[tuple[str, str]] = (),  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """A native document: `accusations` (claimant, target, act type slug) and `links`
@@ -73,19 +73,19 @@ def doc(
         text += "accused "
         say(target)
         text += f"of {act}. "
-        acts.setdefault(act, {"id": f"act{len(acts)}", "label": act, "types": [act]})
-        statements.append(
-            {
-                "id": f"s{i}",
-                "kind": "accusation",
-                "claimant": claimant,
-                "targets": [target],
-                "act": acts[act]["id"],
-                "quote": {"start": start, "end": len(text) - 1},
-                "date": "2024-01-02",
-                "modality": "asserted",
-            }
-        )
+        statement = {
+            "id": f"s{i}",
+            "kind": "accusation",
+            "claimant": claimant,
+            "targets": [target],
+            "quote": {"start": start, "end": len(text) - 1},
+            "date": "2024-01-02",
+            "modality": "asserted",
+        }
+        if act:  # else an accusation of no act, so of no act type
+            acts.setdefault(act, {"id": f"act{len(acts)}", "label": act, "types": [act]})
+            statement["act"] = acts[act]["id"]
+        statements.append(statement)
     for child, _ in links:
         for letter in (child, _):
             say(letter)
@@ -290,7 +290,7 @@ def test_verify_finds_a_wrong_network(seed_store: RDFStore, graph_db: Any) -> No
 # random sequences ---------------------------------------------------------------------------
 
 LETTERS = "ABOPQXYZ"
-ACTS = ("false-flag", "cyberattack")
+ACTS = ("false-flag", "cyberattack", "")
 accusations = st.lists(
     st.tuples(st.sampled_from(LETTERS), st.sampled_from(LETTERS), st.sampled_from(ACTS)).filter(
         lambda a: a[0] != a[1]
@@ -335,3 +335,17 @@ def test_random_adds_and_removes_keep_the_network_exact(
         if i % 2 or i == len(sequence) - 1:
             sync_documents(store, graph_db)
             assert_exact(store, graph_db)
+
+
+def test_accusations_of_no_act_type_mirror_only_as_any_type(
+    store: RDFStore, graph_db: Any, tmp_path: Path
+) -> None:
+    """An accusation without an act has no act type: it makes a pair, never a typed mirror."""
+    ingest(store, tmp_path, doc("plain", [("X", "Y", ""), ("Y", "X", "")]))
+    sync_documents(store, graph_db)
+    assert assert_exact(store, graph_db) == []
+    assert q.mirrors_maintained(graph_db, False) == [q.Mirror(actor("X"), actor("Y"), None)]
+    ingest(store, tmp_path, doc("typed", [("X", "Y", "false-flag"), ("Y", "X", "false-flag")]))
+    store.remove_graph(document_iri("plain"))
+    sync_documents(store, graph_db)
+    assert assert_exact(store, graph_db) == [q.Mirror(actor("X"), actor("Y"), FALSE_FLAG)]

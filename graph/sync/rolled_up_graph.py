@@ -63,9 +63,14 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[list[Any]]:
         yield list(items[start : start + size])
 
 
+def _kinds(found: list[str]) -> frozenset[str]:
+    """A pair's act types as the queries give them ('' stands for an accusation without)."""
+    return frozenset(k for k in found if k)
+
+
 def _base(rows: Iterable[dict[str, Any]], into: dict[Pair, frozenset[str]]) -> None:
     for row in rows:
-        into[row["claimant"], row["target"]] = act_types(row["actTypes"])
+        into[row["claimant"], row["target"]] = _kinds(row["actTypes"])
 
 
 def read_base(
@@ -84,7 +89,7 @@ def read_base(
         _base(rows, found)
         for row in rows:
             if row["kept"]:
-                kept[row["claimant"], row["target"]] = act_types(row["kept"])
+                kept[row["claimant"], row["target"]] = _kinds(row["kept"])
     return found, kept
 
 
