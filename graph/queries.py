@@ -15,6 +15,7 @@ from graph.property.backend import CypherBackend
 from graph.rdf.network import NETWORK_GRAPH
 from graph.rdf.ntriples import iri_text
 from graph.rdf.store import RDFStore
+from graph.sync import rolled_up_graph
 from graph.sync.mapping import relationship_type, shortcut_type
 from ontology import AG, StatementKind
 from ontology.namespace import RDFS
@@ -226,13 +227,37 @@ def mirrors_sparql(
 def mirrors_cypher(
     backend: CypherBackend, same_act_type: bool = True, roll_up: bool = True
 ) -> list[Mirror]:
-    if roll_up:  # the sides found both ways are paired here, see cypher.rolled_up_accusations
-        rows = backend.read(cypher.rolled_up_accusations(same_act_type))
-        sides = {(r["a"], r["b"], r["actType"]) for r in rows}
-        found = {Mirror(a, b, k) for a, b, k in sides if a < b and (b, a, k) in sides}
-    else:
-        rows = backend.read(cypher.mirrors_without_roll_up(same_act_type))
-        found = {Mirror(r["a"], r["b"], r["actType"]) for r in rows}
+    """Rolled up, the mirrors the sync keeps (`graph.sync.rolled_up_graph`) while they are
+    exact, else (a sync under way or cut off) computed from the accusations."""
+    if roll_up and rolled_up_graph.is_exact(backend):
+        return mirrors_maintained(backend, same_act_type)
+    if roll_up:
+        return mirrors_recomputed(backend, same_act_type)
+    rows = backend.read(cypher.mirrors_without_roll_up(same_act_type))
+    found = {Mirror(r["a"], r["b"], r["actType"]) for r in rows}
+    return _by_pair(found)
+
+
+def mirrors_maintained(backend: CypherBackend, same_act_type: bool = True) -> list[Mirror]:
+    """The rolled-up mirrors as the sync keeps them: one edge per pair, read as it is."""
+    found: set[Mirror] = set()
+    for row in backend.read(cypher.mirrors_maintained()):
+        if same_act_type:
+            found.update(Mirror(row["a"], row["b"], k) for k in row["actTypes"])
+        else:
+            found.add(Mirror(row["a"], row["b"], None))
+    return _by_pair(found)
+
+
+def mirrors_recomputed(backend: CypherBackend, same_act_type: bool = True) -> list[Mirror]:
+    """The rolled-up mirrors computed from the accusations (6 s at 100,000 documents): the
+    sides found both ways are paired here, see `cypher.rolled_up_accusations`."""
+    rows = backend.read(cypher.rolled_up_accusations(same_act_type))
+    sides = {(r["a"], r["b"], r["actType"]) for r in rows}
+    return _by_pair({Mirror(a, b, k) for a, b, k in sides if a < b and (b, a, k) in sides})
+
+
+def _by_pair(found: Iterable[Mirror]) -> list[Mirror]:
     return sorted(found, key=lambda m: (m.a, m.b, m.act_type or ""))
 
 

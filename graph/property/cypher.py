@@ -54,14 +54,23 @@ NODE_LABELS: tuple[str, ...] = (
     "Modality",
 )
 SHORTCUT_TYPES: tuple[str, ...] = ("ACCUSED", "DENIED", "WARNED", "THREATENED")
-NETWORK_TYPES: tuple[str, ...] = (*SHORTCUT_TYPES, "PART_OF", "SPEAKS_FOR")
+ROLL_UP_TYPES: tuple[str, ...] = ("PART_OF", "SPEAKS_FOR")  # what an actor rolls up through
+NETWORK_TYPES: tuple[str, ...] = (*SHORTCUT_TYPES, *ROLL_UP_TYPES)
+ACCUSED = SHORTCUT_TYPES[0]
+ROLL_UP_DEPTH = 10  # levels an accusation is rolled up through, at most
+
+# The derived network the sync keeps (graph/sync/rolled_up_graph.py): not mapped from RDF.
+ROLLED_UP = "ROLLED_UP_ACCUSED"  # (x)→(y): accusations rolled up, counted
+MIRRORS = "MIRRORS"  # (a)→(b), a's IRI before b's: rolled-up accusations found both ways
+DERIVED_TYPES: tuple[str, ...] = (ROLLED_UP, MIRRORS)
+ROLLED_UP_STATE = "RolledUpAccusations"  # label of the one node saying the network is exact
 
 
 def _labels(labels: Iterable[str]) -> str:
     return "".join(f":`{label}`" for label in labels)
 
 
-CLEAR = "MATCH (n:Resource) DETACH DELETE n"
+CLEAR = f"MATCH (n) WHERE n:Resource OR n:{ROLLED_UP_STATE} DETACH DELETE n"
 
 # sync: reading what the graph holds --------------------------------------------------------
 
@@ -199,6 +208,184 @@ MATCH (d:Resource {iri: row.iri})
 SET d.graphHash = row.hash
 """
 
+# sync: the rolled-up accusation network (graph/sync/rolled_up_graph.py) ---------------------
+
+_UP = f"-[:{'|'.join(ROLL_UP_TYPES)}*0..{ROLL_UP_DEPTH}]->"
+_DOWN = f"<-[:{'|'.join(ROLL_UP_TYPES)}*0..{ROLL_UP_DEPTH}]-"  # each pattern from its bound actor
+
+ROLLED_UP_EXACT = f"MATCH (s:{ROLLED_UP_STATE}) RETURN s.exact AS exact"
+SET_ROLLED_UP_EXACT = f"MERGE (s:{ROLLED_UP_STATE}) SET s.exact = $exact"
+
+# What withdrawing documents touches: the accusing pairs of their statements, and the
+# actors whose part-of / speaks-for links they support.
+# (From the statements' own claimant and target: the shortcut edges' owners would be
+# looked for among every accusation of a busy claimant.)
+_ACCUSATION = _labels([StatementKind.accusation.iri.fragment])
+WITHDRAWN_ACCUSATIONS = f"""
+UNWIND $documents AS doc
+MATCH (:Resource {{iri: doc}})<-[:WAS_DERIVED_FROM]-(s{_ACCUSATION})
+MATCH (s)-[:CLAIMANT]->(c:Actor)
+MATCH (s)-[:TARGET]->(t:Actor)
+RETURN DISTINCT c.iri AS claimant, t.iri AS target, s.iri AS statement
+"""
+
+WITHDRAWN_LINKS = f"""
+UNWIND $documents AS doc
+MATCH (:Resource {{iri: doc}})-[:MENTIONS]->(u:Actor)-[r:{"|".join(ROLL_UP_TYPES)}]->(:Actor)
+WHERE doc IN r.documents
+RETURN DISTINCT u.iri AS actor
+"""
+
+# Actors that withdrawing these documents deletes (no other document has them): their
+# derived edges go with them. Each actor once, and a busy one (tens of thousands of
+# documents) kept out by its list's length before its list is compared.
+DOOMED_ACTORS = """
+UNWIND $documents AS doc
+MATCH (:Resource {iri: doc})-[:MENTIONS]->(a:Actor)
+WITH DISTINCT a
+WITH a WHERE size(a.documents) <= size($documents)
+WITH a WHERE size([d IN a.documents WHERE NOT d IN $documents]) = 0
+RETURN a.iri AS actor
+"""
+
+# Actors at or under these (whose roll-ups a link of theirs can change).
+ROLLING_UP_INTO = f"""
+UNWIND $actors AS actor
+MATCH (:Actor {{iri: actor}}){_DOWN}(d:Actor)
+RETURN DISTINCT d.iri AS actor
+"""
+
+# Each actor and what it rolls up into (itself included).
+CLOSURES = f"""
+UNWIND $actors AS actor
+MATCH (c:Actor {{iri: actor}}){_UP}(x:Actor)
+RETURN actor, collect(DISTINCT x.iri) AS up
+"""
+
+ALL_CLOSURES = f"""
+MATCH (c:Actor){_UP}(x:Actor)
+RETURN c.iri AS actor, collect(DISTINCT x.iri) AS up
+"""
+
+# Accusing pairs with their accusations' act types, each once ('' for an accusation without
+# one): all, some, or those at some actors. Sending each accusation's list back instead took
+# five times as long (hundreds of parallel edges between busy actors).
+_ACT_TYPES = (
+    "UNWIND CASE WHEN size(coalesce(r.actTypes, [])) = 0 THEN [''] ELSE r.actTypes END AS k"
+)
+_BASE_RETURN = f"""WITH c, t, r
+{_ACT_TYPES}
+WITH c, t, collect(DISTINCT k) AS kinds
+RETURN c.iri AS claimant, t.iri AS target, kinds AS actTypes"""
+
+ALL_ACCUSATIONS = f"""
+MATCH (c:Actor)-[r:{ACCUSED}]->(t:Actor)
+{_BASE_RETURN}
+"""
+
+# Both ends looked up first, then the edges between them: from the claimant alone, FalkorDB
+# walked every accusation of a busy one (2.5 times slower). `kept`: the act types of the
+# accusations whose statements are not in `pair.withdrawn` (an empty list for none), which
+# is what the pair keeps once a batch has withdrawn those.
+ACCUSATIONS_BETWEEN = f"""
+UNWIND $pairs AS pair
+MATCH (c:Actor {{iri: pair.claimant}})
+MATCH (t:Actor {{iri: pair.target}})
+WITH pair, c, t
+MATCH (c)-[r:{ACCUSED}]->(t)
+WITH c, t, r, NOT r.owner IN pair.withdrawn AS stays
+{_ACT_TYPES}
+WITH c, t, k, max(CASE WHEN stays THEN 1 ELSE 0 END) AS kept
+RETURN c.iri AS claimant, t.iri AS target, collect(k) AS actTypes,
+       collect(CASE WHEN kept = 1 THEN k END) AS kept
+"""
+
+ACCUSATIONS_BY = f"""
+UNWIND $actors AS actor
+MATCH (c:Actor {{iri: actor}})-[r:{ACCUSED}]->(t:Actor)
+{_BASE_RETURN}
+"""
+
+ACCUSATIONS_OF = f"""
+UNWIND $actors AS actor
+MATCH (t:Actor {{iri: actor}})<-[r:{ACCUSED}]-(c:Actor)
+{_BASE_RETURN}
+"""
+
+_ROLLED_UP_RETURN = (
+    "RETURN x.iri AS source, y.iri AS target, r.pairs AS pairs, r.actTypes AS actTypes, "
+    "r.supports AS supports"
+)
+
+ROLLED_UP_BETWEEN = f"""
+UNWIND $pairs AS pair
+MATCH (x:Actor {{iri: pair.source}})
+MATCH (y:Actor {{iri: pair.target}})
+WITH x, y
+MATCH (x)-[r:{ROLLED_UP}]->(y)
+{_ROLLED_UP_RETURN}
+"""
+
+ALL_ROLLED_UP = f"""
+MATCH (x:Actor)-[r:{ROLLED_UP}]->(y:Actor)
+{_ROLLED_UP_RETURN}
+"""
+
+ROLLED_UP_FROM = f"""
+UNWIND $actors AS actor
+MATCH (x:Actor {{iri: actor}})-[r:{ROLLED_UP}]->(y:Actor)
+{_ROLLED_UP_RETURN}
+"""
+
+ROLLED_UP_INTO = f"""
+UNWIND $actors AS actor
+MATCH (y:Actor {{iri: actor}})<-[r:{ROLLED_UP}]-(x:Actor)
+{_ROLLED_UP_RETURN}
+"""
+
+_SET_ROLLED_UP = "SET r.pairs = row.pairs, r.actTypes = row.actTypes, r.supports = row.supports"
+
+CREATE_ROLLED_UP = f"""
+UNWIND $rows AS row
+MATCH (x:Actor {{iri: row.source}}), (y:Actor {{iri: row.target}})
+CREATE (x)-[r:{ROLLED_UP}]->(y)
+{_SET_ROLLED_UP}
+"""
+
+MERGE_ROLLED_UP = f"""
+UNWIND $rows AS row
+MATCH (x:Actor {{iri: row.source}}), (y:Actor {{iri: row.target}})
+MERGE (x)-[r:{ROLLED_UP}]->(y)
+{_SET_ROLLED_UP}
+"""
+
+DELETE_ROLLED_UP = f"""
+UNWIND $pairs AS pair
+MATCH (x:Actor {{iri: pair.source}})
+MATCH (y:Actor {{iri: pair.target}})
+WITH x, y
+MATCH (x)-[r:{ROLLED_UP}]->(y)
+DELETE r
+"""
+
+MERGE_MIRRORS = f"""
+UNWIND $rows AS row
+MATCH (a:Actor {{iri: row.source}}), (b:Actor {{iri: row.target}})
+MERGE (a)-[m:{MIRRORS}]->(b)
+SET m.actTypes = row.actTypes
+"""
+
+DELETE_MIRRORS = f"""
+UNWIND $pairs AS pair
+MATCH (a:Actor {{iri: pair.source}})
+MATCH (b:Actor {{iri: pair.target}})
+WITH a, b
+MATCH (a)-[m:{MIRRORS}]->(b)
+DELETE m
+"""
+
+DELETE_DERIVED = f"MATCH ()-[r:{'|'.join(DERIVED_TYPES)}]->() DELETE r"
+
 # verify -------------------------------------------------------------------------------------
 
 LABEL_COUNTS = "MATCH (n:Resource) UNWIND labels(n) AS label RETURN label, count(*) AS n"
@@ -283,7 +470,7 @@ def rolled_up_accusations(same_act_type: bool) -> str:
     rolling down from the accused side: 6 to 10 s at 10,000 documents, against a third of
     a second for these rows.
     """
-    up = "-[:PART_OF|SPEAKS_FOR*0..10]->"
+    up = f"-[:{'|'.join(ROLL_UP_TYPES)}*0..{ROLL_UP_DEPTH}]->"
     kinds = "UNWIND r.actTypes AS k" if same_act_type else "WITH x, y, null AS k"
     return f"""
 MATCH (c:Actor)-[r:ACCUSED]->(t:Actor)
@@ -292,6 +479,15 @@ MATCH (t){up}(y:Actor)
 WITH x, y, r WHERE x <> y
 {kinds}
 RETURN DISTINCT x.iri AS a, y.iri AS b, k AS actType
+"""
+
+
+def mirrors_maintained() -> str:
+    """The mirrors the sync keeps (`MIRRORS`, one edge per pair, with the act types found
+    both ways): read as they are, no accusation looked at."""
+    return f"""
+MATCH (a:Actor)-[m:{MIRRORS}]->(b:Actor)
+RETURN a.iri AS a, b.iri AS b, m.actTypes AS actTypes
 """
 
 

@@ -23,6 +23,7 @@ from graph.property import cypher
 from graph.property.backend import CypherBackend, GraphBuilder
 from graph.property.rows import NodeRow
 from graph.rdf.store import RDFStore
+from graph.sync import rolled_up_graph
 from graph.sync.bulk import BulkBuild
 from graph.sync.mapping import (
     DocumentRows,
@@ -45,6 +46,7 @@ class SyncReport:
     edges: int = 0
     seconds: float = 0.0
     built_in_bulk: bool = False  # made from nothing by the backend's graph builder
+    rolled_up_seconds: float = 0.0  # of `seconds`, keeping the rolled-up network
     differences: list[str] = field(default_factory=list)
 
     @property
@@ -102,8 +104,10 @@ def _sync(
     documents = [*gone, *todo]
     batches = list(_batches(documents, BATCH_DOCUMENTS))
     to_read = [[(d, wanted[d]) for d in batch if d in wanted] for batch in batches]
+    keeper = None
     if build is None:
-        writes = _incremental_writes(store, backend, batches, to_read, synced)
+        keeper = _begin_rolled_up(backend, bool(documents), bool(synced))
+        writes = _incremental_writes(store, backend, batches, to_read, synced, keeper)
     else:
         writes = _bulk_writes(store, build, to_read)
     done = 0
@@ -116,8 +120,37 @@ def _sync(
                 progress(done, len(documents))
     if build is not None:
         _finish_build(backend, build)
+    report.rolled_up_seconds = _end_rolled_up(backend, keeper, bool(documents))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _begin_rolled_up(
+    backend: CypherBackend, work: bool, synced: bool
+) -> rolled_up_graph.Keeper | None:
+    """What keeps the rolled-up network up to date batch by batch, if this sync does: only
+    when the graph holds it exact and already has documents (a graph filled from nothing
+    gets it whole at the end). It is marked inexact while the batches are written."""
+    exact = rolled_up_graph.is_exact(backend)
+    if exact and work:
+        rolled_up_graph.mark(backend, False)
+    return rolled_up_graph.Keeper() if exact and synced else None
+
+
+def _end_rolled_up(
+    backend: CypherBackend, keeper: rolled_up_graph.Keeper | None, work: bool
+) -> float:
+    """The network marked exact again after batches that kept it, else built whole
+    (when the graph was built or filled from nothing, or held it inexact or not at all);
+    the seconds its upkeep took in this sync."""
+    started = time.perf_counter()
+    if keeper is not None:
+        if work:
+            rolled_up_graph.mark(backend, True)
+        return keeper.seconds + time.perf_counter() - started
+    if work or not rolled_up_graph.is_exact(backend):
+        rolled_up_graph.rebuild(backend)
+    return time.perf_counter() - started
 
 
 Write = tuple[tuple[int, int], Callable[[], None]]
@@ -130,11 +163,13 @@ def _incremental_writes(
     batches: list[Sequence[str]],
     to_read: list[list[tuple[str, str]]],
     synced: dict[str, str],
+    keeper: rolled_up_graph.Keeper | None,
 ) -> Generator[Write, None, None]:
     with closing(read_batches(store, to_read, as_read)) as reads:
         for batch, rows in zip(batches, reads, strict=True):
             counts = sum(len(d.nodes) for d in rows), sum(len(d.edges) for d in rows)
-            yield counts, partial(_apply, backend, [d for d in batch if d in synced], rows)
+            withdrawn = [d for d in batch if d in synced]
+            yield counts, partial(_apply, backend, withdrawn, rows, keeper)
 
 
 def _bulk_writes(
@@ -245,8 +280,15 @@ def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
     backend.write(cypher.DELETE_UNSUPPORTED_NODES, {"subjects": documents})
 
 
-def _apply(backend: CypherBackend, withdrawn: list[str], documents: list[DocumentRows]) -> None:
-    """One batch: take back the old versions, then write the current ones."""
+def _apply(
+    backend: CypherBackend,
+    withdrawn: list[str],
+    documents: list[DocumentRows],
+    keeper: rolled_up_graph.Keeper | None,
+) -> None:
+    """One batch: take back the old versions, then write the current ones (and, with a
+    `keeper`, bring the rolled-up network up to date with what they changed)."""
+    before = keeper.before(backend, withdrawn, documents) if keeper is not None else None
     _withdraw(backend, withdrawn)
     nodes = merged_nodes(n for d in documents for n in d.nodes)
     edges = merged_edges(e for d in documents for e in d.edges)
@@ -261,6 +303,8 @@ def _apply(backend: CypherBackend, withdrawn: list[str], documents: list[Documen
         (new if fresh else old).append((edge.type, edge.as_param()))
     _write_grouped(backend, cypher.merge_edges, old)
     _write_grouped(backend, cypher.create_edges, new)
+    if keeper is not None and before is not None:
+        keeper.after(backend, before)
     hashes = [{"iri": d.document, "hash": d.graph_hash} for d in documents]
     backend.write(cypher.SET_GRAPH_HASHES, {"rows": hashes})
 

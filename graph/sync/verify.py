@@ -6,6 +6,7 @@ from graph.property import cypher
 from graph.property.backend import CypherBackend
 from graph.rdf.network import DERIVED_GRAPHS
 from graph.rdf.store import RDFStore
+from graph.sync import rolled_up_graph
 from graph.sync.mapping import (
     ontology_nodes,
     relationship_type,
@@ -57,17 +58,19 @@ def graph_counts(backend: CypherBackend) -> dict[str, int]:
     counts = {f"label:{r['label']}": r["n"] for r in backend.read(cypher.LABEL_COUNTS)}
     counts |= {f"type:{r['type']}": r["n"] for r in backend.read(cypher.TYPE_COUNTS)}
     ontology = {"label:Resource", "label:Concept", "label:Modality"}
-    return {k: v for k, v in counts.items() if k not in ontology and v}
+    derived = {f"type:{t}" for t in cypher.DERIVED_TYPES}  # checked by `rolled_up_graph`
+    return {k: v for k, v in counts.items() if k not in ontology | derived and v}
 
 
 def differences(store: RDFStore, backend: CypherBackend) -> list[str]:
-    """One line per count that differs; empty when the graph matches the store."""
+    """One line per count that differs, then what is wrong with the rolled-up network the
+    sync derives (against one computed whole from the graph); empty when all is right."""
     want, have = expected_counts(store), graph_counts(backend)
     return [
         f"{key}: RDF store {want.get(key, 0):,}, graph {have.get(key, 0):,}"
         for key in sorted(set(want) | set(have))
         if want.get(key, 0) != have.get(key, 0)
-    ]
+    ] + rolled_up_graph.differences(backend)
 
 
 def _shortcut_kinds() -> list[tuple[str, str]]:
