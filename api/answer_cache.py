@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
-
-from starlette.requests import Request
 
 T = TypeVar("T")
 
@@ -24,10 +22,10 @@ NO_CACHE = frozenset({"no-cache", "max-age=0"})
 """`Cache-Control` directives asking for an answer computed now (RFC 9111 5.2.1)."""
 
 
-def asks_fresh(request: Request) -> bool:
-    """Whether the client asked for an answer computed now, not a kept one; what it gets
-    is kept for the others."""
-    directives = request.headers.get("cache-control", "").lower().replace(" ", "").split(",")
+def asks_fresh(headers: Mapping[str, str]) -> bool:
+    """Whether the client asked for an answer computed now, not a kept one (what it gets
+    is kept for the others): `request.headers`, or a scope's `Headers`."""
+    directives = headers.get("cache-control", "").lower().replace(" ", "").split(",")
     return not NO_CACHE.isdisjoint(directives)
 
 
@@ -67,12 +65,14 @@ class AnswerCache(Generic[T]):
             self.hits += 1
         return kept.value
 
-    def memo(self, key: Hashable, compute: Callable[[], T], *, fresh: bool = False) -> T:
-        """The kept answer, or `compute()`'s, kept unless a write came in while it ran (it
-        may then be stale). `fresh` computes it anew even when one is kept."""
-        found = None if fresh else self.get(key)
-        if found is not None:
-            return found
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The kept answer, or `compute()`'s (`computed`)."""
+        found = self.get(key)
+        return self.computed(key, compute) if found is None else found
+
+    def computed(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`'s answer, kept unless a write came in while it ran (it may then be
+        stale): for a caller that has looked the key up already, or asked for it fresh."""
         with self._lock:
             version = self._version
         value = compute()

@@ -76,12 +76,10 @@ class Services:
     def cached(self, key: tuple[str, ...]) -> bytes | None:
         return self.rendered.get(key)
 
-    def memo(
-        self, key: tuple[str, ...], compute: Callable[[], bytes], fresh: bool = False
-    ) -> bytes:
+    def memo(self, key: tuple[str, ...], compute: Callable[[], bytes]) -> bytes:
         """A rendered answer kept until the next write (`api.answer_cache`): the hot reads,
-        one actor's page, a chain search, a workbench view. `fresh` renders it anew."""
-        return self.rendered.memo(key, compute, fresh=fresh)
+        one actor's page, a chain search, a workbench view."""
+        return self.rendered.memo(key, compute)
 
     def within_time_limit(self, work: Callable[[], T], what: str) -> T:
         """Run `work` on a worker thread and give up waiting after the query time limit.

@@ -87,7 +87,9 @@ def test_a_write_forgets_kept_chains_and_sparql_answers(api: str) -> None:
 
 def test_the_same_question_is_answered_from_memory(api: str) -> None:
     query = {"query": "SELECT ?a WHERE { ?a ag:accused ?b } ORDER BY ?a"}
+    misses = lookups(api, "sparql", "miss")
     first = httpx.get(api + "/sparql", params=query)
+    assert lookups(api, "sparql", "miss") == misses + 1  # looked up once, then computed
     hits = lookups(api, "sparql", "hit")
     second = httpx.get(api + "/sparql", params=query)
     assert second.content == first.content

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api import schemas
+from api.fast_path import looked_up_before_routing
 from api.present import Presenter, page
 from api.problems import ERROR_RESPONSES
 from api.routes.paging import Limit, Offset
@@ -50,12 +51,17 @@ def list_actors(
 
 
 @router.get("/actors/{actor_id}", response_model=schemas.Actor)
-async def get_actor(actor_id: ActorId, found: Services = Depends(services)) -> Response:
+async def get_actor(
+    request: Request, actor_id: ActorId, found: Services = Depends(services)
+) -> Response:
     """One actor: names, kinds, statements made and received, standing relations."""
     key = ("actor", actor_id)
-    body = found.cached(key)  # the hot path: no thread hop, no validation, no query
+    # Kept pages are sent by `api.fast_path` when reads are open; else looked up here.
+    body = None if looked_up_before_routing(request) else found.cached(key)
     if body is None:
-        body = await run_in_threadpool(found.memo, key, lambda: _render_actor(found, actor_id))
+        body = await run_in_threadpool(
+            found.rendered.computed, key, lambda: _render_actor(found, actor_id)
+        )
     return Response(body, media_type="application/json")
 
 

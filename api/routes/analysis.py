@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import schemas
 from api.answer_cache import asks_fresh
-from api.fast_path import url_key
+from api.fast_path import looked_up_before_routing, url_key
 from api.present import Presenter
 from api.problems import ERROR_RESPONSES
 from api.security import may_read
@@ -104,9 +104,10 @@ async def kept_json(
         items = found.within_time_limit(answer, what)
         return _JSON_LIST.dump_json(list(items), by_alias=True)
 
-    body = None if asks_fresh(request) else found.cached(key)
-    if body is None:
-        body = await run_in_threadpool(found.memo, key, render, asks_fresh(request))
+    fresh = asks_fresh(request.headers) or looked_up_before_routing(request)
+    body = None if fresh else found.cached(key)
+    if body is None:  # looked up already: computed, not looked up again
+        body = await run_in_threadpool(found.rendered.computed, key, render)
     return Response(body, media_type="application/json")
 
 

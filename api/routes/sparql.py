@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.answer_cache import asks_fresh
-from api.fast_path import url_key
+from api.fast_path import looked_up_before_routing, url_key
 from api.problems import ERROR_RESPONSES
 from api.security import may_read
 from api.services import Services, services
@@ -98,18 +98,19 @@ def _keep_key(request: Request, job: Job) -> tuple[str, ...] | None:
 async def _answer(request: Request, found: Services) -> Response:
     endpoint = str(request.url.replace(query="", fragment=""))
     job = replace(await _read(request), accept=request.headers.get("accept"), base_iri=endpoint)
-    key, fresh = _keep_key(request, job), asks_fresh(request)
+    key = _keep_key(request, job)
+    fresh = asks_fresh(request.headers) or looked_up_before_routing(request)
     answer = None if key is None or fresh else found.sparql_answers.get(key)
     if answer is None:
 
         def run() -> Answer:
             return found.sparql.run(job, found.settings.query_timeout_s)
 
+        def kept() -> Answer:
+            return run() if key is None else found.sparql_answers.computed(key, run)
+
         try:
-            if key is None:
-                answer = await run_in_threadpool(run)
-            else:
-                answer = await run_in_threadpool(found.sparql_answers.memo, key, run, fresh=fresh)
+            answer = await run_in_threadpool(kept)
         except NotAcceptable as exc:
             raise HTTPException(406, str(exc)) from None
     return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
