@@ -19,29 +19,29 @@ VALUES = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(link_predicates())) 
 SHORTCUTS = ", ".join(f"<{p}>" for p in sorted(shortcut_properties().values()))
 
 
-def network(store: RDFStore) -> set[tuple[str, ...]]:
-    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{NETWORK_GRAPH}> {{ ?s ?p ?o }} }}")
+def triples(store: RDFStore, where: str) -> set[tuple[str, ...]]:
+    rows = store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }}")
     return {tuple(map(str, row)) for row in store.rows(rows)}
+
+
+def network(store: RDFStore) -> set[tuple[str, ...]]:
+    return triples(store, f"GRAPH <{NETWORK_GRAPH}> {{ ?s ?p ?o }}")
 
 
 def derived(store: RDFStore) -> set[tuple[str, ...]]:
-    rows = store.query(
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {VALUES} GRAPH ?g {{ ?g a ag:Document . ?s ?p ?o }} }}"
-    )
-    return {tuple(map(str, row)) for row in store.rows(rows)}
+    return triples(store, f"{VALUES} GRAPH ?g {{ ?g a ag:Document . ?s ?p ?o }}")
 
 
 def held_about_actors(store: RDFStore) -> set[tuple[str, ...]]:
-    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ ?s ?p ?o }} }}")
-    return {tuple(map(str, row)) for row in store.rows(rows)}
+    return triples(store, f"GRAPH <{ACTORS_GRAPH}> {{ ?s ?p ?o }}")
 
 
 def about_actors(store: RDFStore) -> set[tuple[str, ...]]:
-    rows = store.query(
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?g a ag:Document . ?s ?p ?o }} "
-        f'FILTER (STRSTARTS(STR(?s), "{ACTORS}") && ?p NOT IN ({SHORTCUTS})) }}'
+    return triples(
+        store,
+        "GRAPH ?g { ?g a ag:Document . ?s ?p ?o } "
+        f'FILTER (STRSTARTS(STR(?s), "{ACTORS}") && ?p NOT IN ({SHORTCUTS}))',
     )
-    return {tuple(map(str, row)) for row in store.rows(rows)}
 
 
 def test_network_holds_each_actor_edge_of_the_documents(seed_store: RDFStore) -> None:

@@ -73,10 +73,10 @@ def actors(store: RDFStore) -> dict[str, Actor]:
     restates the names of the actors it mentions: scanning them all took 35 s at 100,000
     documents), by a few predicates straight from Oxigraph's indexes.
     """
-    ox_store, network = store.oxigraph, ox.NamedNode(str(ACTORS_GRAPH))
+    ox_store, held = store.oxigraph, ox.NamedNode(str(ACTORS_GRAPH))
 
     def scan(predicate: object, value: ox.NamedNode | None = None) -> Iterator[tuple[str, str]]:
-        for quad in ox_store.quads_for_pattern(None, ox.NamedNode(str(predicate)), value, network):
+        for quad in ox_store.quads_for_pattern(None, ox.NamedNode(str(predicate)), value, held):
             yield _text(quad.subject), _text(quad.object)
 
     found = {s: Actor(s) for s, _ in scan(RDF.type, ox.NamedNode(str(AG.Actor)))}
