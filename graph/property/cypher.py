@@ -64,17 +64,26 @@ ROLLED_UP = "ROLLED_UP_ACCUSED"  # (x)→(y): accusations rolled up, counted
 MIRRORS = "MIRRORS"  # (a)→(b), a's IRI before b's: rolled-up accusations found both ways
 DERIVED_TYPES: tuple[str, ...] = (ROLLED_UP, MIRRORS)
 ROLLED_UP_STATE = "RolledUpAccusations"  # label of the one node saying the network is exact
+SYNC_POSITION = "SyncPosition"  # label of the one node saying how far the sync read the log
 
 
 def _labels(labels: Iterable[str]) -> str:
     return "".join(f":`{label}`" for label in labels)
 
 
-CLEAR = f"MATCH (n) WHERE n:Resource OR n:{ROLLED_UP_STATE} DETACH DELETE n"
+CLEAR = f"MATCH (n) WHERE n:Resource OR n:{ROLLED_UP_STATE} OR n:{SYNC_POSITION} DETACH DELETE n"
 
 # sync: reading what the graph holds --------------------------------------------------------
 
 SYNCED_DOCUMENTS = "MATCH (d:Document) RETURN d.iri AS iri, d.graphHash AS hash"
+SYNCED_DOCUMENTS_OF = """
+UNWIND $iris AS iri
+MATCH (d:Resource {iri: iri})
+WHERE d:Document
+RETURN d.iri AS iri, d.graphHash AS hash
+"""
+READ_SYNC_POSITION = f"MATCH (p:{SYNC_POSITION}) RETURN p.changeLog AS log, p.bytesRead AS read"
+SET_SYNC_POSITION = f"MERGE (p:{SYNC_POSITION}) SET p.changeLog = $log, p.bytesRead = $read"
 ANY_SYNCED_DOCUMENT = "MATCH (d:Document) WHERE d.graphHash IS NOT NULL RETURN d.iri LIMIT 1"
 
 DOCUMENT_SUBJECTS = """

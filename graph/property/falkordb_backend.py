@@ -41,6 +41,7 @@ from loaders.errors import BackendError, QueryError, QueryOverLimit, QueryTimeou
 GRAPH_NAME = "allegraph"
 INDEX_POLL_SECONDS = 0.02
 INDEX_WAIT_SECONDS = 600
+NO_GRAPH_YET = "empty key"  # FalkorDB's answer to a read of a graph that does not exist
 READ_GRACE_SECONDS = 0.5  # past the limit: time for the database's own timeout to answer
 
 
@@ -116,6 +117,8 @@ class FalkorDBBackend:
         try:
             result = method(_parameter_header(parameters) + query, None, timeout=timeout_ms)
         except redis.ResponseError as exc:
+            if method.__name__ == "ro_query" and NO_GRAPH_YET in str(exc):
+                return []  # a read of a graph not made yet: nothing in it, as in Neo4j
             raise _query_error(exc, timeout_ms) from None
         except redis.TimeoutError:
             if timeout_ms is None:

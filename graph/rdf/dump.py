@@ -27,6 +27,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from graph.rdf import changes
 from graph.rdf.store import RDF_DIR, RDFStore
 from loaders.errors import InputError, StoreError, UsageError
 from ontology.namespace import ONTOLOGY_IRI, PREFIXES
@@ -117,6 +118,7 @@ def restore_store(
     staging = data_dir / f".restore-{secrets.token_hex(4)}"
     try:
         quads = _load(staging, source, name, DUMP_FORMATS[format])
+        changes.forget(data_dir)  # first: a log left beside the new store would mislead
         _put_in_place(staging, data_dir / RDF_DIR)
     except BaseException:
         if created:  # a refused dump leaves no trace, not even the directory

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
+from graph.rdf.changes import CHANGE_LOG, ChangeLog
 from graph.rdf.mapping import document_iri
 from graph.rdf.network import (
     derived_graphs,
@@ -70,6 +71,7 @@ class RDFStore:
                 raise StoreError(_open_failure(path, exc)) from None
         self._ox: ox.Store = self.dataset.store._inner  # type: ignore[attr-defined]
         self.texts = GraphTexts(None if path is None else path.parent / TEXTS_DIR)
+        self.changes = ChangeLog(None if path is None else path.parent / CHANGE_LOG)
         self._loads = itertools.count()
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace, override=True)
@@ -146,6 +148,7 @@ class RDFStore:
         fresh = [graph for graph, there in zip(graphs, held, strict=True) if not there]
         replaced = [graph for graph, there in zip(graphs, held, strict=True) if there]
         before = [self.graph_hash(g) for g, _ in replaced]
+        self.changes.record(g for g, _ in graphs)
         try:
             if fresh:
                 self._insert_new(fresh, quads if len(fresh) == len(graphs) else None)
@@ -185,6 +188,7 @@ class RDFStore:
         if not self.has_graph(graph):
             return False
         graph_hash = self.graph_hash(graph)
+        self.changes.record([graph])
         self._ox.update(f"{release_operation(graph)} ;\nDROP GRAPH {term(graph)}")
         self.texts.discard([graph_hash] if graph_hash is not None else [])
         return True

@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from rdflib import URIRef
+
 from graph.background import BackgroundWriter
 from graph.property import cypher
 from graph.property.backend import CypherBackend, GraphBuilder
 from graph.property.rows import NodeRow
+from graph.rdf.changes import Position
 from graph.rdf.store import RDFStore
 from graph.sync import rolled_up_graph
 from graph.sync.bulk import BulkBuild
@@ -35,6 +38,7 @@ from graph.sync.readers import as_read, read_batches
 
 BATCH_DOCUMENTS = 200
 ROWS_PER_STATEMENT = 2000
+COMPARE_NAMED_UP_TO = 20_000  # documents looked up one by one; beyond, every hash is listed
 
 
 @dataclass
@@ -95,8 +99,14 @@ def _sync(
     started = time.perf_counter()
     if full:
         backend.clear()
-    wanted = _rdf_documents(store)
-    build, synced = _begin(backend, full, bulk and bool(wanted))
+    end = store.changes.end()  # before the store is read: what is written after, syncs next
+    named = _named_since_sync(store, backend, end)
+    if named is None:
+        wanted = _rdf_documents(store)
+        build, synced = _begin(backend, full, bulk and bool(wanted))
+    else:
+        build, (wanted, synced) = None, _hashes_of(store, backend, named)
+        _prepare(backend)
     todo = sorted(d for d, h in wanted.items() if synced.get(d) != h)
     gone = sorted(set(synced) - set(wanted))
     added = sum(1 for d in todo if d not in synced)
@@ -121,6 +131,7 @@ def _sync(
     if build is not None:
         _finish_build(backend, build)
     report.rolled_up_seconds = _end_rolled_up(backend, keeper, bool(documents))
+    backend.write(cypher.SET_SYNC_POSITION, {"log": end.log, "read": end.read})
     report.seconds = time.perf_counter() - started
     return report
 
@@ -187,9 +198,8 @@ def _begin(
     synced document's graph hash); the ontology's nodes written either way."""
     builder = _graph_builder(backend, cleared) if bulk else None
     if builder is None:
-        backend.ensure_schema()
-        _write_nodes(backend, ontology_nodes())
-        return None, {r["iri"]: r["hash"] for r in backend.read(cypher.SYNCED_DOCUMENTS)}
+        _prepare(backend)
+        return None, _all_synced(backend)
     build = BulkBuild(builder)
     build.add(ontology_nodes())
     return build, {}
@@ -232,10 +242,48 @@ def _relabelled(backend: CypherBackend, nodes: list[NodeRow]) -> set[str]:
 def unsynced_documents(store: RDFStore, backend: CypherBackend) -> int:
     """How many documents the next sync would write or withdraw: the store's whose current
     version the graph does not hold, and the graph's that the store no longer has."""
-    wanted = _rdf_documents(store)
-    synced = {r["iri"]: r["hash"] for r in backend.read(cypher.SYNCED_DOCUMENTS)}
+    named = _named_since_sync(store, backend, store.changes.end())
+    if named is None:
+        wanted, synced = _rdf_documents(store), _all_synced(backend)
+    else:
+        wanted, synced = _hashes_of(store, backend, named)
     changed = sum(1 for document, current in wanted.items() if synced.get(document) != current)
     return changed + len(synced.keys() - wanted.keys())
+
+
+def _prepare(backend: CypherBackend) -> None:
+    """The schema and the ontology's nodes, before an incremental sync's batches."""
+    backend.ensure_schema()
+    _write_nodes(backend, ontology_nodes())
+
+
+def _named_since_sync(store: RDFStore, backend: CypherBackend, end: Position) -> set[str] | None:
+    """The document graphs the store's change log names since the graph's last sync, or
+    None when they must all be compared: no sync read this log (a first sync, a full one,
+    a restored store), or so many are named that listing every hash is quicker."""
+    rows = backend.read(cypher.READ_SYNC_POSITION)
+    held = rows[0] if len(rows) == 1 else {}
+    log, read = held.get("log"), held.get("read")
+    start = Position(log, read) if isinstance(log, str) and isinstance(read, int) else None
+    named = store.changes.named_between(start, end)
+    return None if named is None or len(named) > COMPARE_NAMED_UP_TO else named
+
+
+def _hashes_of(
+    store: RDFStore, backend: CypherBackend, documents: set[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The graph hashes of these documents in the store (those it still has) and in the
+    graph database (those synced), each looked up by name."""
+    wanted = {d: h for d in documents if (h := store.graph_hash(URIRef(d))) is not None}
+    synced: dict[str, str] = {}
+    for chunk in _batches(sorted(documents), ROWS_PER_STATEMENT):
+        rows = backend.read(cypher.SYNCED_DOCUMENTS_OF, {"iris": list(chunk)})
+        synced.update({r["iri"]: r["hash"] for r in rows})
+    return wanted, synced
+
+
+def _all_synced(backend: CypherBackend) -> dict[str, str]:
+    return {r["iri"]: r["hash"] for r in backend.read(cypher.SYNCED_DOCUMENTS)}
 
 
 def _rdf_documents(store: RDFStore) -> dict[str, str]:
