@@ -1,8 +1,10 @@
 """The HTTP API: wires settings, services, security, errors and routes into one FastAPI app.
 
 `create_app(settings)` is all a server (or a test) needs; `allegraph serve` runs it with
-uvicorn. The store and the graph database are opened when the app starts (and the graph
-synced, so Cypher answers match SPARQL from the first request) and closed when it stops.
+uvicorn. The store is opened when the app starts, and the graph database opened and synced
+on a thread of its own from then on (`api.graph_start`): what reads only the store answers
+at once, what needs the graph waits for it (so Cypher answers match SPARQL), and both close
+when the app stops.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def _describe_security(app: FastAPI, settings: Settings) -> None:
 
 def create_app(settings: Settings | None = None, opened: Services | None = None) -> FastAPI:
     """The app; it opens its `Services` when it starts, unless given ones already open
-    (`allegraph serve` opens them first, so a problem is one clear message, not a traceback).
+    (`allegraph serve` opens them first, so a problem is one clear message, not a traceback),
+    and starts their graph database.
     """
     settings = settings or Settings()
     chosen: Settings = settings
@@ -67,7 +70,7 @@ def create_app(settings: Settings | None = None, opened: Services | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = opened if opened is not None else await run_in_threadpool(Services, chosen)
         try:
-            await run_in_threadpool(services.sync)
+            services.start_graph()
             app.state.services = services
             yield
         finally:

@@ -832,13 +832,19 @@ def serve(
     if backend:
         overrides["backend"] = backend
     settings = Settings(**overrides)
-    opened = Services(settings)  # store, graph database, SPARQL workers: fail here, clearly
+    # The store and the SPARQL workers: fail here, clearly. The graph database starts once
+    # the app does, while it listens; a failure of it is told here, once.
+    opened = Services(settings, report_failure=_tell_graph_failure)
     base = f"http://{host}:{port}"
     for what, path in SERVED_PAGES:
         err.print(f"{what:<20} {base}{path}", highlight=False)
     app = create_app(settings, opened)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     AnnouncingServer(config, app, settings.data, settings.max_upload_bytes).run()
+
+
+def _tell_graph_failure(reason: str) -> None:
+    err.print(f"error: {reason}; what needs it answers 503", markup=False, highlight=False)
 
 
 SERVED_PAGES = [

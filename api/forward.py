@@ -6,7 +6,8 @@ named there answers; the commands then send their work to its local write routes
 (documents, triples, every refused file with its places, named as given), a merge's or
 split's actors and documents, or the same error. Files go in batches, each one request,
 one write under the server's lock and one sync, so a reader of the server sees each batch
-whole or not at all.
+whole or not at all. A server whose graph database is still starting answers a write 503
+with Retry-After before writing anything; the command waits as told and sends it again.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ BATCH_FILES = DEFAULT_BATCH
 whole) and one sync. 2,000 documents took 16 to 17 s with 100 or with 200 a request."""
 ENVELOPE = 64 * 1024  # room left in a request for its options and multipart framing
 TIMEOUT = httpx.Timeout(30.0, read=3600.0)  # a batch may wait for another write to end
+START_WAIT_S = 600.0  # how long a write waits for the server's graph database to start
 
 
 class RunningServer:
@@ -183,18 +185,38 @@ class RunningServer:
         return CurationReport(answer["kept"], answer["actors"], answer["documents"])
 
     def _post(self, route: str, report: IngestReport | None, **request: Any) -> dict[str, Any]:
+        deadline = time.monotonic() + START_WAIT_S
+        response = self._post_once(route, report, request)
+        while (wait := _retry_after(response)) is not None and time.monotonic() < deadline:
+            time.sleep(wait)
+            response = self._post_once(route, report, request)
+        if response.status_code != 200:
+            raise _error(response, self.url)
+        found: dict[str, Any] = response.json()
+        return found
+
+    def _post_once(
+        self, route: str, report: IngestReport | None, request: dict[str, Any]
+    ) -> httpx.Response:
         try:
-            response = self._client.post(route, **request)
+            return self._client.post(route, **request)
         except httpx.HTTPError as exc:
             done = f" after {len(report.ingested):,} document(s)" if report else ""
             raise StoreError(
                 f"the server at {self.url} stopped answering{done}: {exc}; what it had "
                 "answered for is written, whole"
             ) from None
-        if response.status_code != 200:
-            raise _error(response, self.url)
-        found: dict[str, Any] = response.json()
-        return found
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds to wait before sending again, when the server asks for it (a 503 while its
+    graph database starts; nothing was written), else None."""
+    if response.status_code != 503:
+        return None
+    try:
+        return min(max(float(response.headers["retry-after"]), 0.1), 30.0)
+    except (KeyError, ValueError):
+        return None
 
 
 class _Batch:

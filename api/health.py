@@ -2,7 +2,9 @@
 
 It reads from the RDF store and asks the graph database a trivial query (with a short time
 limit, so a hung database is reported, not waited for): 200 when both answer, 503 naming the
-part that did not. It is open even when reads are closed, and tells nothing of the data.
+part that did not. A graph database still starting (opening, or its startup sync) or that
+failed to start is reported as such at once, never waited for. It is open even when reads
+are closed, and tells nothing of the data.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.graph_start import GraphState
 from api.services import Services, services
 
 CHECK_TIMEOUT_MS = 2000
@@ -25,10 +28,17 @@ class Check(BaseModel):
     ok: bool
     ms: float = Field(description="How long the check took.")
     error: str | None = Field(None, description="What failed, when it did.")
+    state: GraphState | None = Field(
+        None,
+        description="The graph database's: `starting` (opening, or its startup sync), "
+        "`ready`, or `failed` (`error` says why).",
+    )
 
 
 class Health(BaseModel):
-    status: str = Field(examples=["ok"], description="`ok`, or `unavailable`.")
+    status: str = Field(
+        examples=["ok"], description="`ok`, `starting` (the graph database), or `unavailable`."
+    )
     checks: dict[str, Check] = Field(description="`store` and `graph`.")
 
 
@@ -52,8 +62,21 @@ def health(found: Services = Depends(services)) -> JSONResponse:
     """200 when the RDF store and the graph database both answer, else 503."""
     checks = {
         "store": _check(lambda: bool(found.store.oxigraph.query("ASK { ?s ?p ?o }"))),
-        "graph": _check(lambda: found.graph.read("RETURN 1 AS one", None, CHECK_TIMEOUT_MS)),
+        "graph": _graph_check(found),
     }
     ok = all(check.ok for check in checks.values())
-    body = Health(status="ok" if ok else "unavailable", checks=checks)
-    return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+    starting = checks["graph"].state is GraphState.starting
+    status = "ok" if ok else "starting" if starting and checks["store"].ok else "unavailable"
+    body = Health(status=status, checks=checks)
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if ok else 503)
+
+
+def _graph_check(found: Services) -> Check:
+    """The graph database's trivial query once it is ready; its state, unwaited, before."""
+    start = found.starting_graph
+    if start.state is not GraphState.ready:
+        return Check(ok=False, ms=0.0, error=start.describe(), state=start.state)
+    backend = start.wait(0)
+    check = _check(lambda: backend.read("RETURN 1 AS one", None, CHECK_TIMEOUT_MS))
+    check.state = GraphState.ready
+    return check

@@ -101,17 +101,22 @@ class StoreCollector(Collector):
         try:
             documents = count_instances(services.store, AG.Document)
             statements = count_instances(services.store, AG.Statement)
-            pending = unsynced_documents(services.store, services.graph)
+            pending = (
+                unsynced_documents(services.store, services.graph)
+                if services.graph_ready  # a scrape never waits for a starting graph
+                else None
+            )
         except AllegraphError:
             return  # /health tells which part is down; a scrape shows the rest
         yield _gauge("allegraph_documents", "Documents in the store.", documents)
         yield _gauge("allegraph_statements", "Statements (accusations, denials …).", statements)
-        yield _gauge(
-            "allegraph_sync_pending_documents",
-            "Documents whose current version the graph database does not hold yet (or that "
-            "it still holds after their withdrawal): what the next sync would do.",
-            pending,
-        )
+        if pending is not None:
+            yield _gauge(
+                "allegraph_sync_pending_documents",
+                "Documents whose current version the graph database does not hold yet (or "
+                "that it still holds after their withdrawal): what the next sync would do.",
+                pending,
+            )
         if services.synced_at is not None:
             yield _gauge(
                 "allegraph_sync_last_success_timestamp_seconds",

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from loaders.errors import (
     AllegraphError,
     BackendError,
+    GraphNotReady,
     InputError,
     NotFoundError,
     QueryOverLimit,
@@ -92,11 +93,18 @@ PageRenderer = Callable[[Request, int, str | None], Response | None]
 def install(app: FastAPI, pages: PageRenderer | None = None) -> None:
     """Route every error through `problem_response` (or, for a page, through `pages`)."""
 
-    def answer(request: Request, status: int, detail: str | None, **extra: Any) -> Response:
+    def answer(
+        request: Request,
+        status: int,
+        detail: str | None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> Response:
         page = pages(request, status, detail) if pages is not None else None
         if page is not None:
+            page.headers.update(headers or {})
             return page
-        return problem_response(status, detail, request.url.path, **extra)
+        return problem_response(status, detail, request.url.path, headers, **extra)
 
     @app.exception_handler(AllegraphError)
     async def allegraph_error(request: Request, exc: AllegraphError) -> Response:
@@ -104,16 +112,13 @@ def install(app: FastAPI, pages: PageRenderer | None = None) -> None:
         if isinstance(exc, InputError):
             extra["source"] = exc.source
             extra["problems"] = [{"place": p.place, "reason": p.reason} for p in exc.problems]
-        return answer(request, status_of(exc), str(exc), **extra)
+        headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, GraphNotReady) else {}
+        return answer(request, status_of(exc), str(exc), headers, **extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        headers = dict(exc.headers or {})
-        page = pages(request, exc.status_code, str(exc.detail)) if pages is not None else None
-        if page is not None:
-            page.headers.update(headers)
-            return page
-        return problem_response(exc.status_code, str(exc.detail), request.url.path, headers)
+        detail = str(exc.detail)
+        return answer(request, exc.status_code, detail, dict(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -139,6 +144,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         404: "Not found.",
         413: "The request body is over the size limit.",
         422: "The request or its upload is invalid; every problem is listed.",
-        503: "A query ran past its time limit, or a database is unavailable.",
+        503: "A query ran past its time limit, or a database is unavailable (while the graph "
+        "database starts, with Retry-After).",
     }.items()
 }

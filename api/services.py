@@ -1,22 +1,29 @@
 """What the API serves from: the RDF store, the graph database, and what is cached of them.
 
-One `Services` lives for the life of the server. Reads run concurrently (Oxigraph and the
-graph database are both safe for that); writes (an upload, a withdrawal) take one lock, write
-the store, sync the graph and drop the caches, so a reader never gets a stale actor list.
+One `Services` lives for the life of the server. The store opens at once; the graph database
+opens and syncs on a thread of its own (`api.graph_start`), and `graph` waits for it, so
+what reads only the store answers while a large graph still loads. Reads run concurrently
+(Oxigraph and the graph database are both safe for that); writes (an upload, a withdrawal)
+wait for the graph, take one lock, write the store, sync the graph and drop the caches, so a
+reader never gets a stale actor list.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 from fastapi import Request
 
 from api.answer_cache import AnswerCache
+from api.graph_start import GraphState, StartingGraph
 from api.settings import Settings
 from api.sparql.workers import Answer, SparqlWorkers
 from graph.property.backend import CypherBackend, open_backend
@@ -27,18 +34,33 @@ from loaders.errors import QueryTimeout
 
 T = TypeVar("T")
 SPARQL_WORKERS = 2  # processes answering /sparql; one per core of a small server
+log = logging.getLogger("allegraph.api")
+
+GraphOpener = Callable[[str | None, Path, threading.Event], CypherBackend]
+"""`open_backend`'s shape: kind, data directory, and the event that abandons the opening."""
+
+
+def _log_failure(reason: str) -> None:
+    log.error("%s", reason)
 
 
 class Services:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        open_graph: GraphOpener = open_backend,
+        report_failure: Callable[[str], None] = _log_failure,
+    ) -> None:
+        """Open the store now (a store held by another process fails here); the graph
+        database waits for `start_graph`, and a failure of it goes to `report_failure`."""
         self.settings = settings
         allowed = frozenset(settings.sparql_service_allow)
         self.store = RDFStore.in_data_dir(settings.data, allowed_services=allowed)
-        try:
-            self.graph: CypherBackend = open_backend(settings.backend, settings.data)
-        except Exception:
-            self.store.close()
-            raise
+        self.starting_graph = StartingGraph(
+            lambda stop: open_graph(settings.backend, settings.data, stop),
+            self._sync_with,
+            report_failure,
+        )
         self.sparql = SparqlWorkers(
             self.store.path or settings.data, SPARQL_WORKERS, settings.result_cap, allowed
         )
@@ -51,9 +73,35 @@ class Services:
         self.synced_at: float | None = None  # when the last sync ended (Unix time)
         self._workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="allegraph-query")
 
+    def start_graph(self) -> None:
+        """Open the graph database and sync it, on a thread of its own."""
+        self.starting_graph.start()
+
+    @property
+    def graph(self) -> CypherBackend:
+        """The graph database, open and synced with the store: the one place that waits for
+        it, up to the query time limit. Raises `GraphNotReady` (a 503 with Retry-After) while
+        it is still starting, or the `BackendError` it failed to start with."""
+        return self.starting_graph.wait(self.settings.query_timeout_s)
+
+    @property
+    def graph_ready(self) -> bool:
+        return self.starting_graph.state is GraphState.ready
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The write lock, taken once the graph is ready: a write syncs it, and one refused
+        for want of the graph is refused before anything is written."""
+        self.starting_graph.wait(self.settings.query_timeout_s)
+        with self.write_lock:
+            yield
+
     def sync(self) -> SyncReport:
         """Bring the graph database in line with the store (only what changed)."""
-        report = sync_documents(self.store, self.graph)
+        return self._sync_with(self.graph)
+
+    def _sync_with(self, graph: CypherBackend) -> SyncReport:
+        report = sync_documents(self.store, graph)
         self.synced_at = time.time()
         self.changed()
         return report
@@ -93,6 +141,8 @@ class Services:
             return future.result(timeout=self.settings.query_timeout_s)
         except FutureTimeout:
             future.cancel()
+            if not self.graph_ready:  # the work most likely waited for the graph all along:
+                self.starting_graph.wait(0)  # say so (GraphNotReady, or why it failed)
             limit = self.settings.query_timeout_s
             raise QueryTimeout(
                 f"the {what} ran longer than {limit:g} s and was abandoned"
@@ -102,7 +152,7 @@ class Services:
         self._workers.shutdown(wait=False, cancel_futures=True)
         self.sparql.close()
         try:
-            self.graph.close()
+            self.starting_graph.close()
         finally:
             self.store.close()
 

@@ -73,6 +73,14 @@ class BackendError(AllegraphError):
     exit_code = 3
 
 
+class GraphNotReady(BackendError):
+    """The graph database is still starting (opening, or its first sync): ask again later."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class QueryError(AllegraphError):
     """A query that does not parse or cannot be evaluated; the message is the engine's."""
 

@@ -1,5 +1,6 @@
 """`allegraph serve`: the console script starts uvicorn, prints its URLs, answers, and stops;
-a graph database it cannot reach is one clear message, not a traceback."""
+a graph database it cannot reach is one clear message, not a traceback, and a 503 for what
+needs it while the rest answers."""
 
 from __future__ import annotations
 
@@ -30,37 +31,59 @@ def _free_port() -> int:
     raise RuntimeError("no free port below the ephemeral range")
 
 
-def test_serve_prints_its_urls_and_answers(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert cli("ingest", str(SEED_YAML)).code == 0
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(ALLEGRAPH), "--data", str(cli.data), "serve", "--port", str(port)],
+def _serve(data: Path, port: int, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(ALLEGRAPH), "--data", str(data), "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
     )
+
+
+def _first_answer(server: subprocess.Popen[str], url: str) -> httpx.Response:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            return httpx.get(url)
+        except httpx.HTTPError:
+            assert server.poll() is None, server.communicate()[1]
+            assert time.monotonic() < deadline, "the server did not answer"
+            time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen[str]) -> str:
+    server.send_signal(signal.SIGINT)
+    _, stderr = server.communicate(timeout=60)
+    return stderr
+
+
+def test_serve_prints_its_urls_and_answers(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("ingest", str(SEED_YAML)).code == 0
+    port = _free_port()
+    server = _serve(cli.data, port)
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/mirrors")
-                break
-            except httpx.HTTPError:
-                assert server.poll() is None, server.communicate()[1]
-                time.sleep(0.2)
+        response = _first_answer(server, f"http://127.0.0.1:{port}/mirrors")
         assert {m["act_type"] for m in response.json()} >= {"false-flag"}
     finally:
-        server.send_signal(signal.SIGINT)
-        _, stderr = server.communicate(timeout=60)
+        stderr = _stop(server)
     assert f"http://127.0.0.1:{port}/docs" in stderr
     assert f"http://127.0.0.1:{port}/sparql" in stderr
     assert "Traceback" not in stderr
 
 
 def test_serve_with_an_unreachable_graph_database_is_a_clear_error(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("ingest", str(SEED_YAML)).code == 0
     closed = f"redis://127.0.0.1:{_free_port()}"
-    run = cli("serve", "--port", str(_free_port()), env={"ALLEGRAPH_FALKORDB_URL": closed})
-    assert run.code == 3
-    assert "cannot reach FalkorDB" in run.stderr and "Traceback" not in run.stderr
-    assert os.path.isdir(cli.data)
+    port = _free_port()
+    server = _serve(cli.data, port, {"ALLEGRAPH_FALKORDB_URL": closed})
+    try:
+        actors = _first_answer(server, f"http://127.0.0.1:{port}/actors?limit=1")
+        assert actors.status_code == 200  # the store's reads do not need the graph
+        cypher = httpx.post(f"http://127.0.0.1:{port}/cypher", json={"query": "RETURN 1"})
+        assert cypher.status_code == 503
+        assert "cannot reach FalkorDB" in cypher.json()["detail"]
+    finally:
+        stderr = _stop(server)
+    assert stderr.count("cannot reach FalkorDB") == 1 and "Traceback" not in stderr

@@ -127,7 +127,7 @@ def _ingest(
     found: Services, paths: list[Path], options: IngestOptions, mapping: Path | None
 ) -> tuple[IngestReport, bool]:
     labels = NO_MAPPING if mapping is None else load_mapping(mapping)
-    with found.write_lock:
+    with found.writing():
         report = ingest_paths(
             found.store,
             paths,
@@ -169,7 +169,7 @@ class Removal(BaseModel):
 @router.post("/remove")
 def remove(body: Removal, found: Services = Depends(services)) -> dict[str, Any]:
     """Withdraw documents: all of them, or none when one is not in the store."""
-    with found.write_lock:
+    with found.writing():
         graphs = [found.store.document_graph(d) for d in body.documents]
         for graph in graphs:
             found.store.remove_graph(graph)
@@ -184,7 +184,7 @@ class Merge(BaseModel):
 
 @router.post("/actors/merge")
 def merge(body: Merge, found: Services = Depends(services)) -> dict[str, Any]:
-    with found.write_lock:
+    with found.writing():
         keep, merged = (
             resolve_actor(found.store, body.keep),
             resolve_actor(found.store, body.merged),
@@ -199,7 +199,7 @@ class Split(BaseModel):
 
 @router.post("/actors/split")
 def split(body: Split, found: Services = Depends(services)) -> dict[str, Any]:
-    with found.write_lock:
+    with found.writing():
         done = split_actor(found.store, resolve_actor(found.store, body.actor))
         return _curation(done, sync_after_write(found))
 

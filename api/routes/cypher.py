@@ -40,8 +40,8 @@ async def cypher_query(
 ) -> CypherResult:
     """Rows as objects; time limit and row cap as for SPARQL."""
     settings = found.settings
-    rows = await run_in_threadpool(
-        found.graph.read, request.query, request.parameters, settings.query_timeout_ms
+    rows = await run_in_threadpool(  # `found.graph` may wait for the graph: not on the loop
+        lambda: found.graph.read(request.query, request.parameters, settings.query_timeout_ms)
     )
     if len(rows) > settings.result_cap:
         raise ResultTooLarge(

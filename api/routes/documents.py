@@ -172,7 +172,7 @@ def _ingest(found: Services, folder: FilePath, format: str) -> schemas.Upload:
     files = list(discover([folder], format))
     if not files:
         raise UsageError("no file in the upload has a name the chosen format reads")
-    with found.write_lock:
+    with found.writing():
         before = set(found.store.document_ids())
         report = ingest_paths(
             found.store, files, format=format, max_bytes=found.settings.max_upload_bytes
@@ -206,7 +206,7 @@ def sync_after_write(found: Services) -> bool:
 )
 def delete_document(doc_id: DocId, found: Services = Depends(services)) -> schemas.Removed:
     """Withdraw a document and everything read from it; the graph follows at once."""
-    with found.write_lock:
+    with found.writing():
         graph = found.store.document_graph(doc_id)
         found.store.remove_graph(graph)
         sync_after_write(found)

@@ -8,6 +8,7 @@ layers above never see a driver's types.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -63,13 +64,18 @@ class CypherBackend(Protocol):
 BACKENDS = ("falkordb", "neo4j")
 
 
-def open_backend(kind: str | None, data_dir: Path) -> CypherBackend:
-    """The backend named (or `ALLEGRAPH_BACKEND`, default falkordb), connected."""
+def open_backend(
+    kind: str | None, data_dir: Path, stop: threading.Event | None = None
+) -> CypherBackend:
+    """The backend named (or `ALLEGRAPH_BACKEND`, default falkordb), connected.
+
+    Setting `stop` (from another thread) abandons an embedded FalkorDB still loading its
+    snapshot: its process is killed and a `BackendError` raised, so none is left behind."""
     kind = kind or os.environ.get("ALLEGRAPH_BACKEND", "falkordb")
     if kind == "falkordb":
         from graph.property.falkordb_backend import FalkorDBBackend
 
-        return FalkorDBBackend.from_environment(data_dir)
+        return FalkorDBBackend.from_environment(data_dir, stop)
     if kind == "neo4j":
         from graph.property.neo4j_backend import Neo4jBackend
 

@@ -69,8 +69,11 @@ class FalkorDBBackend:
         self._closed = False
 
     @classmethod
-    def from_environment(cls, data_dir: Path) -> FalkorDBBackend:
-        """`ALLEGRAPH_FALKORDB_URL` (redis://host:port) if set, else the embedded server."""
+    def from_environment(
+        cls, data_dir: Path, stop: threading.Event | None = None
+    ) -> FalkorDBBackend:
+        """`ALLEGRAPH_FALKORDB_URL` (redis://host:port) if set, else the embedded server
+        (whose start `stop` abandons, `ensure_server`)."""
         url = os.environ.get("ALLEGRAPH_FALKORDB_URL")
         graph = os.environ.get("ALLEGRAPH_FALKORDB_GRAPH", GRAPH_NAME)
         if url:
@@ -78,7 +81,7 @@ class FalkorDBBackend:
             address = ServerAddress(parsed.hostname or "127.0.0.1", parsed.port or 6379)
             return cls(address, graph=graph, password=parsed.password)
         for _ in range(2):  # a server caught in FalkorDB's start-up deadlock is replaced once
-            address = ensure_server(data_dir)
+            address = ensure_server(data_dir, stop=stop)
             if graph_answers(address, graph):
                 return cls(address, data_dir, graph)
             kill_server(address, data_dir)

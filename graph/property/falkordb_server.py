@@ -16,6 +16,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,14 +70,19 @@ def _locked(directory: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def ensure_server(data_dir: Path, port: int | None = None) -> ServerAddress:
-    """The address of this data directory's server, started now unless one already runs."""
+def ensure_server(
+    data_dir: Path, port: int | None = None, stop: threading.Event | None = None
+) -> ServerAddress:
+    """The address of this data directory's server, started now unless one already runs.
+
+    A start takes as long as loading the snapshot (seconds for a large graph); setting
+    `stop` meanwhile kills the half-started server and raises `BackendError`."""
     directory = data_dir / SERVER_DIR
     with _locked(directory):
         running = _running(directory)
         if running is not None:
             return running
-        return _start(directory, port or _free_port())
+        return _start(directory, port or _free_port(), stop or threading.Event())
 
 
 def release_server(address: ServerAddress, data_dir: Path) -> None:
@@ -159,7 +165,7 @@ def _running(directory: Path) -> ServerAddress | None:
     return None
 
 
-def _start(directory: Path, port: int) -> ServerAddress:
+def _start(directory: Path, port: int, stop: threading.Event) -> ServerAddress:
     # Absolute: redis-server changes into --dir before it opens --logfile, so a relative
     # data directory (`make demo`'s) was looked for inside itself and the server exited.
     directory = directory.resolve()
@@ -210,6 +216,10 @@ def _start(directory: Path, port: int) -> ServerAddress:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise BackendError(_start_failure(port, log))
+        if stop.is_set():  # the snapshot on disk is only being read: nothing to save
+            process.kill()
+            process.wait()
+            raise BackendError("the embedded FalkorDB was stopped while it started")
         if _answers(address):
             (directory / _STATE).write_text(json.dumps({"port": port, "pid": process.pid}))
             return address
