@@ -92,7 +92,7 @@ class FalkorDBBackend:
         self, query: str, parameters: dict[str, Any] | None = None, timeout_ms: int | None = None
     ) -> list[Row]:
         graph = self._graph if timeout_ms is None else self._limited_graph(timeout_ms)
-        return self._run(graph.ro_query, query, parameters, timeout_ms)
+        return self._run(graph.ro_query, query, parameters, timeout_ms, reading=True)
 
     def _limited_graph(self, timeout_ms: int) -> Any:
         """A handle on the graph whose connections stop waiting for an answer `timeout_ms`
@@ -115,12 +115,18 @@ class FalkorDBBackend:
         return self._run(self._graph.query, query, parameters, None)
 
     def _run(
-        self, method: Any, query: str, parameters: dict[str, Any] | None, timeout_ms: int | None
+        self,
+        method: Any,
+        query: str,
+        parameters: dict[str, Any] | None,
+        timeout_ms: int | None,
+        *,
+        reading: bool = False,
     ) -> list[Row]:
         try:
             result = method(_parameter_header(parameters) + query, None, timeout=timeout_ms)
         except redis.ResponseError as exc:
-            if method.__name__ == "ro_query" and NO_GRAPH_YET in str(exc):
+            if reading and NO_GRAPH_YET in str(exc):
                 return []  # a read of a graph not made yet: nothing in it, as in Neo4j
             raise _query_error(exc, timeout_ms) from None
         except redis.TimeoutError:

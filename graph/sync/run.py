@@ -107,8 +107,7 @@ def _sync(
     else:
         build, (wanted, synced) = None, _hashes_of(store, backend, named)
         _prepare(backend)
-    todo = sorted(d for d, h in wanted.items() if synced.get(d) != h)
-    gone = sorted(set(synced) - set(wanted))
+    todo, gone = _differing(wanted, synced)
     added = sum(1 for d in todo if d not in synced)
     report = SyncReport(added, len(todo) - added, len(gone), built_in_bulk=build is not None)
     documents = [*gone, *todo]
@@ -247,8 +246,15 @@ def unsynced_documents(store: RDFStore, backend: CypherBackend) -> int:
         wanted, synced = _rdf_documents(store), _all_synced(backend)
     else:
         wanted, synced = _hashes_of(store, backend, named)
-    changed = sum(1 for document, current in wanted.items() if synced.get(document) != current)
-    return changed + len(synced.keys() - wanted.keys())
+    todo, gone = _differing(wanted, synced)
+    return len(todo) + len(gone)
+
+
+def _differing(wanted: dict[str, str], synced: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The documents to write (the store's whose version the graph does not hold) and to
+    withdraw (the graph's that the store no longer has), each sorted."""
+    todo = sorted(d for d, h in wanted.items() if synced.get(d) != h)
+    return todo, sorted(synced.keys() - wanted.keys())
 
 
 def _prepare(backend: CypherBackend) -> None:
