@@ -101,6 +101,7 @@ def test_a_sync_compares_only_what_the_log_names_since_the_last(
     assert unsynced_documents(store, graph_db) == 1
     report = sync_documents(store, graph_db)
     assert (report.added, report.changed, report.removed) == (1, 0, 0)  # "one" not compared
+    assert not report.rolled_up_built_whole  # kept: the graph held documents already
     store.remove_graph(document_iri("two"))
     report = sync_documents(store, graph_db)
     assert (report.added, report.changed, report.removed) == (0, 0, 1)
@@ -122,3 +123,16 @@ def test_without_a_position_of_this_log_a_sync_compares_everything(
         report = sync_documents(store, graph_db)
         assert (report.added, report.changed, report.removed) == (0, 1, 0)
         assert unsynced_documents(store, graph_db) == 0
+
+
+def test_a_graph_synced_empty_is_filled_as_a_first_sync_fills_it(
+    store: RDFStore,
+    graph_db,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """A sync of an empty store leaves a position in the log; the documents ingested after
+    it are still built in bulk, their rolled-up network whole, as a first sync would."""
+    assert sync_documents(store, graph_db).added == 0
+    assert ingest_paths(store, _documents(tmp_path / "in", "one", "two")).ok
+    report = sync_documents(store, graph_db)
+    assert report.added == 2 and report.built_in_bulk and report.rolled_up_built_whole

@@ -51,6 +51,7 @@ class SyncReport:
     seconds: float = 0.0
     built_in_bulk: bool = False  # made from nothing by the backend's graph builder
     rolled_up_seconds: float = 0.0  # of `seconds`, keeping the rolled-up network
+    rolled_up_built_whole: bool = False  # rather than kept batch by batch
     differences: list[str] = field(default_factory=list)
 
     @property
@@ -115,7 +116,9 @@ def _sync(
     to_read = [[(d, wanted[d]) for d in batch if d in wanted] for batch in batches]
     keeper = None
     if build is None:
-        keeper = _begin_rolled_up(backend, bool(documents), bool(synced))
+        # The change log is only read for a graph that holds documents already.
+        has_documents = bool(synced) or named is not None
+        keeper = _begin_rolled_up(backend, bool(documents), has_documents)
         writes = _incremental_writes(store, backend, batches, to_read, synced, keeper)
     else:
         writes = _bulk_writes(store, build, to_read)
@@ -129,14 +132,16 @@ def _sync(
                 progress(done, len(documents))
     if build is not None:
         _finish_build(backend, build)
-    report.rolled_up_seconds = _end_rolled_up(backend, keeper, bool(documents))
+    report.rolled_up_seconds, report.rolled_up_built_whole = _end_rolled_up(
+        backend, keeper, bool(documents)
+    )
     backend.write(cypher.SET_SYNC_POSITION, {"log": end.log, "read": end.read})
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _begin_rolled_up(
-    backend: CypherBackend, work: bool, synced: bool
+    backend: CypherBackend, work: bool, has_documents: bool
 ) -> rolled_up_graph.Keeper | None:
     """What keeps the rolled-up network up to date batch by batch, if this sync does: only
     when the graph holds it exact and already has documents (a graph filled from nothing
@@ -144,23 +149,24 @@ def _begin_rolled_up(
     exact = rolled_up_graph.is_exact(backend)
     if exact and work:
         rolled_up_graph.mark(backend, False)
-    return rolled_up_graph.Keeper() if exact and synced else None
+    return rolled_up_graph.Keeper() if exact and has_documents else None
 
 
 def _end_rolled_up(
     backend: CypherBackend, keeper: rolled_up_graph.Keeper | None, work: bool
-) -> float:
+) -> tuple[float, bool]:
     """The network marked exact again after batches that kept it, else built whole
     (when the graph was built or filled from nothing, or held it inexact or not at all);
-    the seconds its upkeep took in this sync."""
+    the seconds its upkeep took in this sync, and whether it was built whole."""
     started = time.perf_counter()
     if keeper is not None:
         if work:
             rolled_up_graph.mark(backend, True)
-        return keeper.seconds + time.perf_counter() - started
-    if work or not rolled_up_graph.is_exact(backend):
+        return keeper.seconds + time.perf_counter() - started, False
+    whole = work or not rolled_up_graph.is_exact(backend)
+    if whole:
         rolled_up_graph.rebuild(backend)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, whole
 
 
 Write = tuple[tuple[int, int], Callable[[], None]]
@@ -266,13 +272,17 @@ def _prepare(backend: CypherBackend) -> None:
 def _named_since_sync(store: RDFStore, backend: CypherBackend, end: Position) -> set[str] | None:
     """The document graphs the store's change log names since the graph's last sync, or
     None when they must all be compared: no sync read this log (a first sync, a full one,
-    a restored store), or so many are named that listing every hash is quicker."""
+    a restored store), so many are named that listing every hash is quicker, or the graph
+    holds no document yet (it is then built as a first sync builds it: in bulk, and its
+    rolled-up network whole, not kept a batch at a time)."""
     rows = backend.read(cypher.READ_SYNC_POSITION)
     held = rows[0] if len(rows) == 1 else {}
     log, read = held.get("log"), held.get("read")
     start = Position(log, read) if isinstance(log, str) and isinstance(read, int) else None
     named = store.changes.named_between(start, end)
-    return None if named is None or len(named) > COMPARE_NAMED_UP_TO else named
+    if named is None or len(named) > COMPARE_NAMED_UP_TO:
+        return None
+    return named if not named or backend.read(cypher.ANY_SYNCED_DOCUMENT) else None
 
 
 def _hashes_of(
