@@ -17,6 +17,19 @@ def test_conforming_documents_have_no_problems() -> None:
     assert shacl_problems([(document_iri(doc.id), document_ntriples(doc))]) == {}
 
 
+def test_annotation_iris_of_entities_acts_and_statements_never_meet() -> None:
+    """Each of a document's spans gets an annotation of its own, whatever the ids: an
+    entity `act-plot` and an act `plot` once shared one (and SHACL refused the document)."""
+    doc = minimal()
+    doc["entities"][0]["id"] = "act-plot"
+    for statement in doc["statements"]:
+        statement["claimant"] = statement["claimant"].replace("svr", "act-plot")
+        statement["targets"] = [t.replace("svr", "act-plot") for t in statement["targets"]]
+    doc["acts"][0]["mentions"] = [{"start": 26, "end": 30}]
+    valid = validate_document("mem", doc)
+    assert shacl_problems([(document_iri(valid.id), document_ntriples(valid))]) == {}
+
+
 def test_statement_without_claimant_is_blamed_on_its_document() -> None:
     good = validate_document("mem", minimal())
     other = validate_document("mem", minimal() | {"id": "other"})

@@ -244,7 +244,7 @@ class _DocumentMapper:
             for notation in act.types:
                 yield f"{iri} {t.actType} {types[notation]} .\n"
             for index, span in enumerate(act.mentions):
-                name = f"{self.scope}/act-{act.id}/{index}"
+                name = f"{self.scope}/acts/{act.id}/{index}"
                 yield from self.annotation(name, iri, span, t.identifying)
 
     def statement_lines(self) -> Iterator[str]:
