@@ -70,6 +70,38 @@ def document_ntriples(doc: AnnotatedDocument, actors: Mapping[str, URIRef] | Non
     return with_graph_hash(document_iri(doc.id), lines)
 
 
+_ANNOTATION_LINE = iri_term(ANNOTATION_PREFIX)[:-1]  # how each of an annotation's lines starts
+
+
+def without_annotations(ntriples: str) -> str:
+    """The lines of a graph `document_ntriples` wrote that the SHACL shapes still need to
+    check: all but its annotations, which hold by how `annotation` writes them.
+
+    For each span the loaders have checked (offsets ≥ 0 that fit the text, its text taken
+    from them), `annotation` writes one annotation under its own IRI (the entities', the
+    acts' and the statements' names have 3, 4 and 2 segments, and ids hold no `/`): one
+    IRI body, one target with one source (the document, whose `ag:Document` type
+    `document` always writes) and two selectors, one with a start and an end (integers ≥ 0)
+    and one with an exact, a prefix and a suffix (strings). That is what the annotation
+    shapes ask; nothing else in the shapes reaches those lines (no inverse paths), so a
+    graph conforms exactly when the rest of it does. Left out, they are 60% of a synthetic
+    batch's lines, and the SHACL gate takes a quarter of the time.
+
+    The lines are sorted, so the annotations' are one block; when the lines between the
+    first and the last annotation line are not all annotation lines (a graph from
+    elsewhere), nothing is left out.
+    """
+    head = "\n" + _ANNOTATION_LINE
+    first = 0 if ntriples.startswith(_ANNOTATION_LINE) else ntriples.find(head) + 1
+    if first == 0 and not ntriples.startswith(_ANNOTATION_LINE):
+        return ntriples
+    end = ntriples.find("\n", ntriples.rfind(head) + 1) + 1
+    block = ntriples[first:end]
+    if end == 0 or block.count("\n") != ("\n" + block).count(head):
+        return ntriples
+    return ntriples[:first] + ntriples[end:]
+
+
 def with_graph_hash(document: URIRef, lines: Iterable[str]) -> str:
     """The lines sorted, followed by the graph hash: the SHA-256 of those sorted lines.
     The lines must not hold an old graph hash."""
