@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from graph.property import cypher
 from graph.property.rows import EdgeRow, NodeRow
 from graph.rdf.curation import CURATION_GRAPH
 from graph.rdf.network import ACTORS_GRAPH
@@ -277,7 +278,7 @@ def document_rows(
     rows.edges.extend(_shortcut_edges(by_subject, document))
     for span, body, start, end, exact in spans:
         props = {"start": int(start), "end": int(end), "exact": exact}
-        rows.edges.append(EdgeRow("MENTIONED_IN", body, document, span, [document], props))
+        rows.edges.append(EdgeRow(cypher.MENTIONED_IN, body, document, span, [document], props))
     return rows
 
 

@@ -314,6 +314,14 @@ def _batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
+def _owned_types(backend: CypherBackend) -> list[str]:
+    """The graph's relationship types that a subject may own (all but the few whose source
+    never owns them), sorted."""
+    rows = backend.read(cypher.RELATIONSHIP_TYPES)
+    found = {row["relationshipType"] for row in rows}
+    return sorted(found - set(cypher.NOT_OWNED_BY_SOURCE))
+
+
 def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
     """Take back everything these documents' synced versions contributed."""
     if not documents:
@@ -326,11 +334,14 @@ def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
         pairs.extend({"subject": s, "document": row["doc"]} for s in subjects)
     backend.write(cypher.DELETE_SHORTCUTS, {"statements": statements})
     backend.write(cypher.DELETE_MENTIONS, {"documents": documents})
+    owned = _owned_types(backend)
     for chunk in _batches(pairs, ROWS_PER_STATEMENT):
-        backend.write(cypher.RELEASE_EDGES, {"pairs": list(chunk)})
+        if owned:
+            backend.write(cypher.release_edges(owned), {"pairs": list(chunk)})
     subjects = sorted({p["subject"] for p in pairs})
     for chunk in _batches(subjects, ROWS_PER_STATEMENT):
-        backend.write(cypher.DELETE_UNSUPPORTED_EDGES, {"subjects": list(chunk)})
+        if owned:
+            backend.write(cypher.delete_unsupported_edges(owned), {"subjects": list(chunk)})
     # Actors and derived nodes first, the document nodes last: a cut-off withdrawal
     # still finds everything through the document node when it is redone.
     others = [p for p in pairs if p["subject"] != p["document"]]
