@@ -146,6 +146,29 @@ def step_incremental(data: str, extra: str) -> dict[str, Any]:
     return {"documents": synced.added, "ingest_s": ingested, "sync_s": synced.seconds, "s": total}
 
 
+def step_withdraw(data: str, extra: str) -> dict[str, Any]:
+    """The `EXTRA` documents removed again and the removal synced, as `allegraph remove`
+    and `allegraph sync` do."""
+    from graph.property.falkordb_backend import FalkorDBBackend
+    from graph.rdf.mapping import document_iri
+    from graph.rdf.store import RDFStore
+    from graph.sync.run import sync_documents
+
+    backend = FalkorDBBackend.from_environment(Path(data))
+    try:
+        with RDFStore.in_data_dir(Path(data)) as store:
+            started = time.perf_counter()
+            for path in sorted(Path(extra).glob("*.json")):
+                store.remove_graph(document_iri(path.stem))
+            removed = time.perf_counter() - started
+            synced = sync_documents(store, backend)
+            total = time.perf_counter() - started
+    finally:
+        backend.close()
+    assert synced.removed == EXTRA, synced
+    return {"documents": synced.removed, "remove_s": removed, "sync_s": synced.seconds, "s": total}
+
+
 def step_queries(data: str) -> dict[str, Any]:
     from bench.sync import query_latencies
     from graph.property.falkordb_backend import FalkorDBBackend
@@ -181,6 +204,7 @@ STEPS: dict[str, Callable[..., dict[str, Any]]] = {
     "sync": step_sync,
     "bulk": step_bulk,
     "incremental": step_incremental,
+    "withdraw": step_withdraw,
     "queries": step_queries,
 }
 
@@ -320,6 +344,7 @@ def pipeline(size: int, work: Path, seconds: float, port: int) -> dict[str, Any]
     blobs.unlink()
     row["falkordb_mb"] = disk_mb(data / "falkordb")
     row["incremental"] = run_step("incremental", str(data), str(extra))
+    row["withdraw"] = run_step("withdraw", str(data), str(extra))
     row["queries"] = run_step("queries", str(data))
     row["serve"] = serve_and_load(data, port, seconds)
     return row
@@ -356,6 +381,11 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print(
             f"+{inc['documents']} documents     ingest {inc['ingest_s']:.2f} s + sync "
             f"{inc['sync_s']:.2f} s = {inc['s']:.2f} s"
+        )
+        out = row["withdraw"]
+        print(
+            f"-{out['documents']} documents     remove {out['remove_s']:.2f} s + sync "
+            f"{out['sync_s']:.2f} s = {out['s']:.2f} s"
         )
         print(
             f"queries            chains <=4 p50 {q['chain4_p50_ms']:.1f} ms, rolled-up mirrors "
