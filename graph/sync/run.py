@@ -335,13 +335,13 @@ def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
     backend.write(cypher.DELETE_SHORTCUTS, {"statements": statements})
     backend.write(cypher.DELETE_MENTIONS, {"documents": documents})
     owned = _owned_types(backend)
-    for chunk in _batches(pairs, ROWS_PER_STATEMENT):
-        if owned:
-            backend.write(cypher.release_edges(owned), {"pairs": list(chunk)})
-    subjects = sorted({p["subject"] for p in pairs})
-    for chunk in _batches(subjects, ROWS_PER_STATEMENT):
-        if owned:
-            backend.write(cypher.delete_unsupported_edges(owned), {"subjects": list(chunk)})
+    if owned:
+        release, delete = cypher.release_edges(owned), cypher.delete_unsupported_edges(owned)
+        for chunk in _batches(pairs, ROWS_PER_STATEMENT):
+            backend.write(release, {"pairs": list(chunk)})
+        subjects = sorted({p["subject"] for p in pairs})
+        for chunk in _batches(subjects, ROWS_PER_STATEMENT):
+            backend.write(delete, {"subjects": list(chunk)})
     # Actors and derived nodes first, the document nodes last: a cut-off withdrawal
     # still finds everything through the document node when it is redone.
     others = [p for p in pairs if p["subject"] != p["document"]]
