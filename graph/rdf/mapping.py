@@ -92,9 +92,12 @@ def without_annotations(ntriples: str) -> str:
     elsewhere), nothing is left out.
     """
     head = "\n" + _ANNOTATION_LINE
-    first = 0 if ntriples.startswith(_ANNOTATION_LINE) else ntriples.find(head) + 1
-    if first == 0 and not ntriples.startswith(_ANNOTATION_LINE):
-        return ntriples
+    if ntriples.startswith(_ANNOTATION_LINE):
+        first = 0
+    elif (found := ntriples.find(head)) == -1:
+        return ntriples  # no annotation at all
+    else:
+        first = found + 1
     end = ntriples.find("\n", ntriples.rfind(head) + 1) + 1
     block = ntriples[first:end]
     if end == 0 or block.count("\n") != ("\n" + block).count(head):
