@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.query import Result
 
+from graph.native_memory import keep_large_buffers_mapped
 from graph.rdf.changes import CHANGE_LOG, ChangeLog
 from graph.rdf.mapping import document_iri
 from graph.rdf.network import (
@@ -60,6 +61,7 @@ class RDFStore:
     ) -> None:
         """`allowed_services`: the endpoints a query's SERVICE may call (None: any, for the
         owner's own command line; by default none, see `graph.rdf.service`)."""
+        keep_large_buffers_mapped()  # else bulk loads' freed buffers pile up in the heap
         self.path = path
         self.allowed_services = allowed_services
         self.dataset = Dataset(store="Oxigraph", default_union=True)
