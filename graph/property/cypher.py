@@ -148,11 +148,14 @@ DELETE r
 """
 
 
+# One row per subject with all the documents it loses: a busy actor's `documents` list (tens
+# of thousands) was searched and rewritten once per withdrawn document that mentions it.
 RELEASE_NODES = """
-UNWIND $pairs AS pair
-MATCH (n:Resource {iri: pair.subject})
-WHERE pair.document IN n.documents
-SET n.documents = [d IN n.documents WHERE d <> pair.document]
+UNWIND $groups AS row
+MATCH (n:Resource {iri: row.subject})
+WITH n, [d IN n.documents WHERE NOT d IN row.documents] AS kept
+WHERE size(kept) < size(n.documents)
+SET n.documents = kept
 """
 
 DELETE_UNSUPPORTED_NODES = """

@@ -344,15 +344,22 @@ def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
             backend.write(delete, {"subjects": list(chunk)})
     # Actors and derived nodes first, the document nodes last: a cut-off withdrawal
     # still finds everything through the document node when it is redone.
-    others = [p for p in pairs if p["subject"] != p["document"]]
+    others = _by_subject(p for p in pairs if p["subject"] != p["document"])
     for chunk in _batches(others, ROWS_PER_STATEMENT):
-        backend.write(cypher.RELEASE_NODES, {"pairs": list(chunk)})
-        chunk_subjects = sorted({p["subject"] for p in chunk})
+        backend.write(cypher.RELEASE_NODES, {"groups": list(chunk)})
+        chunk_subjects = [group["subject"] for group in chunk]
         backend.write(cypher.DELETE_UNSUPPORTED_NODES, {"subjects": chunk_subjects})
-    backend.write(
-        cypher.RELEASE_NODES, {"pairs": [{"subject": d, "document": d} for d in documents]}
-    )
+    own = [{"subject": d, "documents": [d]} for d in documents]
+    backend.write(cypher.RELEASE_NODES, {"groups": own})
     backend.write(cypher.DELETE_UNSUPPORTED_NODES, {"subjects": documents})
+
+
+def _by_subject(pairs: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
+    """(subject, document) pairs as one row per subject with its documents, by subject."""
+    documents: defaultdict[str, list[str]] = defaultdict(list)
+    for pair in pairs:
+        documents[pair["subject"]].append(pair["document"])
+    return [{"subject": s, "documents": documents[s]} for s in sorted(documents)]
 
 
 def _apply(
