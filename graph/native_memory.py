@@ -9,9 +9,9 @@ so the holes pile up: ingesting 20,000 documents grew the process from 325 MB to
 and 100,000 documents peaked near 600 MB.
 
 Setting the threshold once, to glibc's own starting value, stops it from moving: the same
-20,000 documents then peak at 330-340 MB and end near 250 MB, in the same time. Setting it
+20,000 documents then peak at 330 to 363 MB and end near 250 MB, in the same time. Setting it
 also stops glibc from raising the trim threshold, so the heap top is returned as before.
-Other C libraries (musl, macOS) are left alone: their `malloc` does not move a threshold.
+Elsewhere (musl, macOS) nothing is set: the moving threshold is glibc's.
 """
 
 from __future__ import annotations
