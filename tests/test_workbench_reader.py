@@ -42,8 +42,10 @@ class _Pieces(HTMLParser):
 
 
 def read(html: str) -> _Pieces:
+    """Parsed as plain text: pieces sliced from a `Markup` stay `Markup`, and adding a
+    plain piece to one escapes it ("&" read back as "&amp;")."""
     parsed = _Pieces()
-    parsed.feed(html)
+    parsed.feed(str(html))
     parsed.close()
     return parsed
 
