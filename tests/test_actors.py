@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rdflib import URIRef
 
 from graph.queries import chains_sparql
 from graph.rdf.actors import resolve_actor
@@ -15,6 +16,7 @@ from graph.rdf.ingest import ingest_paths
 from graph.rdf.mapping import document_iri
 from graph.rdf.store import RDFStore
 from graph.sync.run import sync_documents
+from graph.sync.verify import differences
 from loaders.errors import UsageError
 from ontology import AG, ID
 from tests.conftest import SEED_YAML
@@ -149,3 +151,38 @@ def test_cli_merge_and_split(cli, tmp_path: Path) -> None:  # type: ignore[no-un
     assert done.code == 0 and f"split {KREMLIN} from {RUSSIA}" in done.stdout, done.stderr
     rows = json.loads(cli("query", "sparql", count % KREMLIN, "--format", "json").stdout)
     assert rows["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def actor_labels(graph_db, iri: URIRef) -> set[str]:  # type: ignore[no-untyped-def]
+    rows = graph_db.read("MATCH (a {iri: $iri}) RETURN labels(a) AS labels", {"iri": str(iri)})
+    return set(rows[0]["labels"])
+
+
+def test_split_gives_the_kept_actor_back_only_its_own_labels(  # type: ignore[no-untyped-def]
+    seed_store: RDFStore, graph_db, tmp_path: Path
+) -> None:
+    ingest(seed_store, write(tmp_path / "k.json", kremlin_doc(kind="Organization")))
+    sync_documents(seed_store, graph_db)
+    merge_actors(seed_store, str(RUSSIA), str(KREMLIN))
+    sync_documents(seed_store, graph_db)
+    assert "Organization" in actor_labels(graph_db, RUSSIA)
+    split_actor(seed_store, str(RUSSIA))
+    sync_documents(seed_store, graph_db)
+    assert "Organization" not in actor_labels(graph_db, RUSSIA)
+    assert "Organization" in actor_labels(graph_db, KREMLIN)
+    assert differences(seed_store, graph_db) == []
+
+
+def test_removing_a_document_takes_back_what_only_it_gave_an_actor(  # type: ignore[no-untyped-def]
+    seed_store: RDFStore, graph_db, tmp_path: Path
+) -> None:
+    doc = kremlin_doc(name="Russia", kind="Organization", aliases=["Rossiya"])
+    ingest(seed_store, write(tmp_path / "r.json", doc))
+    sync_documents(seed_store, graph_db)
+    assert "Organization" in actor_labels(graph_db, RUSSIA)
+    seed_store.remove_graph(document_iri("kremlin-doc"))
+    sync_documents(seed_store, graph_db)
+    assert "Organization" not in actor_labels(graph_db, RUSSIA)
+    rows = graph_db.read("MATCH (a {iri: $iri}) RETURN properties(a) AS p", {"iri": str(RUSSIA)})
+    assert "Rossiya" not in str(rows[0]["p"])
+    assert differences(seed_store, graph_db) == []

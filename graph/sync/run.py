@@ -30,9 +30,11 @@ from graph.sync import rolled_up_graph
 from graph.sync.bulk import BulkBuild
 from graph.sync.mapping import (
     DocumentRows,
+    SharedProperties,
     merged_edges,
     merged_nodes,
     ontology_nodes,
+    shared_by_documents,
 )
 from graph.sync.readers import as_read, read_batches
 
@@ -185,7 +187,7 @@ def _incremental_writes(
         for batch, rows in zip(batches, reads, strict=True):
             counts = sum(len(d.nodes) for d in rows), sum(len(d.edges) for d in rows)
             withdrawn = [d for d in batch if d in synced]
-            yield counts, partial(_apply, backend, withdrawn, rows, keeper)
+            yield counts, partial(_apply, store, backend, withdrawn, rows, keeper)
 
 
 def _bulk_writes(
@@ -322,10 +324,11 @@ def _owned_types(backend: CypherBackend) -> list[str]:
     return sorted(found - set(cypher.NOT_OWNED_BY_SOURCE))
 
 
-def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
-    """Take back everything these documents' synced versions contributed."""
+def _withdraw(backend: CypherBackend, documents: list[str]) -> list[str]:
+    """Take back everything these documents' synced versions contributed; the actors they
+    named, which other documents may still give."""
     if not documents:
-        return
+        return []
     pairs: list[dict[str, str]] = []
     statements: list[str] = []
     for row in backend.read(cypher.DOCUMENT_SUBJECTS, {"documents": documents}):
@@ -352,6 +355,7 @@ def _withdraw(backend: CypherBackend, documents: list[str]) -> None:
     own = [{"subject": d, "documents": [d]} for d in documents]
     backend.write(cypher.RELEASE_NODES, {"groups": own})
     backend.write(cypher.DELETE_UNSUPPORTED_NODES, {"subjects": documents})
+    return [group["subject"] for group in others if shared_by_documents(group["subject"])]
 
 
 def _by_subject(pairs: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
@@ -363,6 +367,7 @@ def _by_subject(pairs: Iterable[dict[str, str]]) -> list[dict[str, Any]]:
 
 
 def _apply(
+    store: RDFStore,
     backend: CypherBackend,
     withdrawn: list[str],
     documents: list[DocumentRows],
@@ -371,8 +376,9 @@ def _apply(
     """One batch: take back the old versions, then write the current ones (and, with a
     `keeper`, bring the rolled-up network up to date with what they changed)."""
     before = keeper.before(backend, withdrawn, documents) if keeper is not None else None
-    _withdraw(backend, withdrawn)
+    released = _withdraw(backend, withdrawn)
     nodes = merged_nodes(n for d in documents for n in d.nodes)
+    _refresh_actors(store, backend, [a for a in released if a not in nodes])
     edges = merged_edges(e for d in documents for e in d.edges)
     absent = _absent(backend, list(nodes))
     _write_nodes(backend, [n for iri, n in nodes.items() if iri not in absent])
@@ -389,6 +395,17 @@ def _apply(
         keeper.after(backend, before)
     hashes = [{"iri": d.document, "hash": d.graph_hash} for d in documents]
     backend.write(cypher.SET_GRAPH_HASHES, {"rows": hashes})
+
+
+def _refresh_actors(store: RDFStore, backend: CypherBackend, actors: list[str]) -> None:
+    """Actors a withdrawn version named and this batch does not name again get their labels
+    and properties from what the store's documents give them now: a label or a name only
+    the withdrawn version gave (an actor split off again, say) would otherwise stay."""
+    kept = sorted(set(actors) - _absent(backend, actors))
+    if not kept:
+        return
+    current = SharedProperties(store.oxigraph).of(kept)
+    _write_nodes(backend, [NodeRow(a, *current[a], documents=[]) for a in kept])
 
 
 def _absent(backend: CypherBackend, iris: list[str]) -> set[str]:
