@@ -1,4 +1,5 @@
-"""`/health`: whether the server can answer, for a load balancer or a monitor.
+"""`/health`: whether the server can answer, for a load balancer or a monitor; `/health/live`:
+whether the process answers at all, for a liveness probe.
 
 It reads from the RDF store and asks the graph database a trivial query (with a short time
 limit, so a hung database is reported, not waited for): 200 when both answer, 503 naming the
@@ -42,6 +43,10 @@ class Health(BaseModel):
     checks: dict[str, Check] = Field(description="`store` and `graph`.")
 
 
+class Liveness(BaseModel):
+    status: str = Field(examples=["alive"], description="Always `alive`.")
+
+
 def _check(probe: Callable[[], object]) -> Check:
     started = time.perf_counter()
     try:
@@ -80,3 +85,12 @@ def _graph_check(found: Services) -> Check:
     check = _check(lambda: backend.read("RETURN 1 AS one", None, CHECK_TIMEOUT_MS))
     check.state = GraphState.ready
     return check
+
+
+@router.get("/health/live", response_model=Liveness, summary="Whether the server process answers")
+def live() -> Liveness:
+    """200 whenever the process answers, the graph database started or not. A liveness probe
+    restarts what it finds dead; `/health` answers 503 while the graph database starts (a
+    startup sync can take minutes on a large store), so a probe pointed there would restart
+    a server that is only starting. `/health` is the readiness check."""
+    return Liveness(status="alive")

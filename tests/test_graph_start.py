@@ -78,6 +78,8 @@ def test_store_reads_answer_while_the_graph_starts_and_graph_reads_wait_for_it(
         assert health.status_code == 503
         assert health.json()["status"] == "starting"
         assert health.json()["checks"]["graph"]["state"] == "starting"
+        live = client.get(f"{url}/health/live")  # a liveness probe must not restart it
+        assert live.status_code == 200 and live.json() == {"status": "alive"}
         _assert_retry_later(client.post(f"{url}/cypher", json=CYPHER))
         _assert_retry_later(client.get(f"{url}/mirrors"))
         written = client.delete(f"{url}/documents/svr-nato-false-flag", headers=_key())
